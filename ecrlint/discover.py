@@ -1,0 +1,136 @@
+"""Find the files to analyse under the given paths.
+
+Walks directories in a stable order, skips tool folders (`.git`, `.terraform`,
+`node_modules`) and `--exclude` patterns (gitignore style), and never follows a symlink that
+leads out of the scanned root.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .source import SourceFile
+
+SKIP_DIRS = {".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__", ".venv", ".tox", ".mypy_cache"}
+
+
+def kind_of(name: str) -> str | None:
+    lowered = name.lower()
+    if lowered.endswith(".tf"):
+        return "terraform"
+    if lowered.endswith(".tf.json"):
+        return "terraform-json"
+    if lowered.endswith((".tfvars", ".tfvars.json")):
+        return "tfvars"
+    if lowered.endswith(".json"):
+        return "json"
+    if lowered.endswith((".yaml", ".yml", ".template")):
+        return "yaml"
+    return None
+
+
+@lru_cache(maxsize=256)
+def _pattern_regex(pattern: str) -> re.Pattern:
+    """gitignore-style glob: `*` within a segment, `**` across segments, leading `/` anchors."""
+    anchored = pattern.startswith("/") or "/" in pattern.rstrip("/")
+    body = pattern.strip("/")
+    out = []
+    i = 0
+    while i < len(body):
+        if body.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif body.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif body[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif body[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(body[i]))
+            i += 1
+    prefix = "" if anchored else "(?:.*/)?"
+    return re.compile(f"^{prefix}{''.join(out)}(?:/.*)?$")
+
+
+def excluded(relpath: str, patterns: tuple[str, ...], is_dir: bool = False) -> bool:
+    relpath = relpath.replace(os.sep, "/")
+    for pattern in patterns:
+        if pattern.endswith("/") and not is_dir:
+            continue
+        if _pattern_regex(pattern).match(relpath):
+            return True
+    return False
+
+
+def display_path(abspath: str, cwd: str | None = None) -> str:
+    """Paths in output are relative to the current directory, with forward slashes."""
+    cwd = cwd or os.getcwd()
+    try:
+        rel = os.path.relpath(abspath, cwd)
+    except ValueError:  # another drive on Windows
+        rel = abspath
+    return rel.replace(os.sep, "/")
+
+
+@dataclass
+class Discovery:
+    files: list[SourceFile] = field(default_factory=list)
+    roots: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # paths given that do not exist
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def discover_files(paths: list[str], exclude: tuple[str, ...] = (), cwd: str | None = None) -> Discovery:
+    found = Discovery()
+    seen: set[str] = set()
+    for given in paths:
+        absolute = os.path.abspath(given)
+        if not os.path.exists(absolute):
+            found.missing.append(given)
+            continue
+        if os.path.isfile(absolute):
+            root = os.path.dirname(absolute)
+            found.roots.append(os.path.realpath(root))
+            kind = kind_of(os.path.basename(absolute))
+            if kind and absolute not in seen:
+                seen.add(absolute)
+                found.files.append(SourceFile(display_path(absolute, cwd), absolute, kind, root))
+            continue
+        real_root = os.path.realpath(absolute)
+        found.roots.append(real_root)
+        for dirpath, dirnames, filenames in os.walk(absolute, followlinks=False):
+            rel_dir = os.path.relpath(dirpath, absolute)
+            rel_dir = "" if rel_dir == "." else rel_dir
+            dirnames[:] = sorted(
+                d
+                for d in dirnames
+                if d not in SKIP_DIRS and not excluded(os.path.join(rel_dir, d), exclude, is_dir=True)
+            )
+            for name in sorted(filenames):
+                kind = kind_of(name)
+                if kind is None:
+                    continue
+                path = os.path.join(dirpath, name)
+                rel = os.path.join(rel_dir, name)
+                if excluded(rel, exclude):
+                    continue
+                if os.path.islink(path) and not _inside(os.path.realpath(path), real_root):
+                    found.skipped.append((display_path(path, cwd), "symlink leads outside the scanned root"))
+                    continue
+                if path in seen:
+                    continue
+                seen.add(path)
+                found.files.append(SourceFile(display_path(path, cwd), path, kind, absolute))
+    found.files.sort(key=lambda f: f.path)
+    return found

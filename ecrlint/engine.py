@@ -1,0 +1,86 @@
+"""Run the analysis: discovered files -> model -> rules -> sorted findings."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+from .catalog import Rule
+from .checks import CheckContext, Options
+from .discover import Discovery
+from .findings import Finding, Match, Undecided, finding_from
+from .graph import bind
+from .model import Model
+from .model.adapters import AdapterContext, AdapterResult, Diagnostic
+
+
+@dataclass
+class Analysis:
+    findings: list[Finding] = field(default_factory=list)
+    undecided: list[tuple[str, Undecided]] = field(default_factory=list)
+    model: Model = field(default_factory=Model)
+    files_scanned: int = 0
+
+
+def build_model(discovery: Discovery, options: Options, var_files: list[str], display) -> tuple[Model, AdapterResult]:
+    ctx = AdapterContext(options=options, roots=discovery.roots, var_files=var_files, display_path=display)
+    result = AdapterResult()
+    terraform = [f for f in discovery.files if f.kind in ("terraform", "terraform-json", "tfvars")]
+    structured = [f for f in discovery.files if f.kind in ("json", "yaml")]
+    if terraform:
+        from .model.adapters import terraform as tf_adapter
+
+        result.extend(tf_adapter.build(terraform, ctx))
+    if structured:
+        try:
+            from .model.adapters import structured as structured_adapter
+        except ImportError:  # the structured-input adapter is optional in a partial install
+            structured_adapter = None
+        if structured_adapter is not None:
+            result.extend(structured_adapter.build(structured, ctx))
+    model = Model(objects=list(result.objects), diagnostics=list(result.diagnostics))
+    return bind(model), result
+
+
+def _check_function(rule: Rule):
+    module_name, _, function = rule.check.partition(":")
+    module = importlib.import_module(module_name)
+    return getattr(module, function)
+
+
+def evaluate(rules: list[Rule], model: Model, options: Options) -> tuple[list[Finding], list[tuple[str, Undecided]]]:
+    findings: list[Finding] = []
+    undecided: list[tuple[str, Undecided]] = []
+    for rule in rules:
+        ctx = CheckContext(options=options, rule_id=rule.id)
+        if rule.query is not None:
+            from .query import compile_query, run_query
+
+            results = run_query(compile_query(rule.query), rule.message or rule.title, model)
+        else:
+            results = _check_function(rule)(model, ctx)
+        for item in results:
+            if isinstance(item, Match):
+                findings.append(finding_from(rule.id, rule.name, rule.severity, item))
+            elif isinstance(item, Undecided):
+                undecided.append((rule.id, item))
+    findings = sorted(set_unique(findings), key=Finding.sort_key)
+    undecided.sort(key=lambda pair: (pair[1].span.path, pair[1].span.start_line, pair[0], pair[1].reason))
+    return findings, undecided
+
+
+def set_unique(findings: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for f in findings:
+        key = (f.rule_id, f.span, f.message, f.address)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def diagnostics_check(model: Model, ctx: CheckContext):
+    """ECR900: every input that could not be read or parsed, where the parser stopped."""
+    for diagnostic in model.diagnostics:
+        if isinstance(diagnostic, Diagnostic) and diagnostic.rule_id == "ECR900":
+            yield Match(message=diagnostic.message, span=diagnostic.span, address=diagnostic.address)

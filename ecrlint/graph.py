@@ -1,0 +1,131 @@
+"""Bind relations between model objects: policies to repositories, scanning coverage, roles.
+
+A relation is made from a reference (`aws_ecr_repository.app.name`, `!Ref AppRepo`) when there
+is one, else from equal known names. A policy whose repository cannot be decided makes every
+repository without a policy of that kind "unknown" for rules that need it, never "absent".
+"""
+
+from __future__ import annotations
+
+import fnmatch
+
+from .model import (
+    IamPolicy,
+    IamRole,
+    LifecyclePolicy,
+    Model,
+    PublicRepository,
+    PublicRepositoryPolicy,
+    RegistryScanningConfiguration,
+    Repository,
+    RepositoryPolicy,
+)
+from .values import Value, default, unknown
+
+
+def _name(value: Value | None) -> str | None:
+    if value is not None and value.is_known and isinstance(value.data, str):
+        return value.data
+    return None
+
+
+def _targets(link: Value | None, candidates: list, name_of) -> list | None:
+    """The candidates `link` refers to; None when the link cannot be decided."""
+    if link is None:
+        return None
+    if link.ref:
+        by_ref = [c for c in candidates if c.address == link.ref]
+        if by_ref:
+            return by_ref
+    name = _name(link)
+    if name is None:
+        return None
+    # A repository may be named by ARN or URL as well as by name.
+    short = name.rsplit("repository/", 1)[-1]
+    return [c for c in candidates if name_of(c) in (name, short)]
+
+
+def _link(model: Model, repo_type, policy_type, attr: str, relation: str, name_attr: str = "name") -> list[str]:
+    repos = model.of(repo_type)
+    reasons = []
+    for policy in model.of(policy_type):
+        targets = _targets(policy.repository, repos, lambda r: _name(getattr(r, name_attr)))
+        if targets is None:
+            link = policy.repository
+            reasons.append(
+                f"{policy.address} applies to a repository that cannot be decided"
+                + (f" ({link.unknown_reason()})" if link is not None and link.unknown_reason() else "")
+            )
+            continue
+        for repo in targets:
+            getattr(repo, relation).append(policy)
+    return reasons
+
+
+def _scanning_coverage(repo: Repository, configs: list[RegistryScanningConfiguration]) -> Value:
+    if not configs:
+        return default(False, repo.span)
+    name = _name(repo.name)
+    undecided = None
+    for config in configs:
+        rules = config.rules
+        if rules is None or not rules.is_known:
+            undecided = undecided or "the registry scanning rules are not known"
+            continue
+        for rule in rules.elements():
+            frequency = rule.get("scan_frequency")
+            if frequency is None or not frequency.is_known:
+                undecided = undecided or "a scan frequency is not known"
+                continue
+            if frequency.data not in ("SCAN_ON_PUSH", "CONTINUOUS_SCAN"):
+                continue
+            filters = rule.get("repository_filters")
+            for item in filters.elements() if filters is not None and filters.is_list else []:
+                pattern = _name(item.get("filter"))
+                if pattern is None:
+                    undecided = undecided or "a scanning filter is not known"
+                    continue
+                if name is None:
+                    if pattern.strip("*") == "":
+                        return default(True, config.span)
+                    undecided = undecided or "the repository name is not known"
+                    continue
+                if fnmatch.fnmatchcase(name, pattern):
+                    return default(True, config.span)
+    if undecided:
+        return unknown(undecided, repo.span)
+    return default(False, repo.span)
+
+
+def _lifecycle_status(repo: Repository, undecided: list[str]) -> Value:
+    if repo.lifecycle_policies or repo.inline_lifecycle_policy is not None:
+        return default(True, repo.span)
+    if undecided:
+        return unknown(undecided[0], repo.span)
+    return default(False, repo.span)
+
+
+def _attach_role_policies(model: Model) -> None:
+    roles = model.of(IamRole)
+    for policy in model.of(IamPolicy):
+        targets = _targets(policy.attached_to, roles, lambda r: _name(r.name))
+        for role in targets or []:
+            role.attached_policies.append(policy)
+
+
+def bind(model: Model) -> Model:
+    """Fill AWS defaults and bind relations, in place; returns the model for chaining."""
+    for obj in model.objects:
+        obj.fill_defaults()
+    policy_reasons = _link(model, Repository, RepositoryPolicy, "repository", "policies")
+    lifecycle_reasons = _link(model, Repository, LifecyclePolicy, "repository", "lifecycle_policies")
+    _link(model, PublicRepository, PublicRepositoryPolicy, "repository", "policies")
+    configs = model.of(RegistryScanningConfiguration)
+    for repo in model.of(Repository):
+        repo.scanning = _scanning_coverage(repo, configs)
+        repo.has_lifecycle_policy = _lifecycle_status(repo, lifecycle_reasons)
+        if not repo.policies and repo.inline_policy is None and policy_reasons:
+            repo.unlinked_policy_reason = policy_reasons[0]
+    _attach_role_policies(model)
+    model.sort()
+    return model

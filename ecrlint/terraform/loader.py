@@ -1,0 +1,95 @@
+"""Terraform modules: one per directory, their declarations, and the files they come from."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+
+from ..parse import ParseError
+from ..parse.hcl_ast import Attribute, Block, Body
+from ..source import SourceFile, Span
+
+
+@dataclass
+class ModuleSource:
+    """The declarations of one directory of `.tf` / `.tf.json` files."""
+
+    directory: str  # absolute
+    display_dir: str  # as shown to users
+    variables: dict[str, Block] = field(default_factory=dict)
+    locals: dict[str, Attribute] = field(default_factory=dict)
+    resources: dict[tuple[str, str], Block] = field(default_factory=dict)
+    data: dict[tuple[str, str], Block] = field(default_factory=dict)
+    module_calls: dict[str, Block] = field(default_factory=dict)
+    outputs: dict[str, Block] = field(default_factory=dict)
+    providers: list[Block] = field(default_factory=list)
+    errors: list[tuple[str, ParseError]] = field(default_factory=list)  # (display path, error)
+    files: list[str] = field(default_factory=list)  # display paths
+
+    def add_body(self, body: Body) -> None:
+        for block in body.blocks:
+            labels = block.labels
+            if block.type == "resource" and len(labels) == 2:
+                self.resources[(labels[0], labels[1])] = block
+            elif block.type == "data" and len(labels) == 2:
+                self.data[(labels[0], labels[1])] = block
+            elif block.type == "variable" and labels:
+                self.variables[labels[0]] = block
+            elif block.type == "locals":
+                self.locals.update(block.body.attributes)
+            elif block.type == "module" and labels:
+                self.module_calls[labels[0]] = block
+            elif block.type == "output" and labels:
+                self.outputs[labels[0]] = block
+            elif block.type == "provider":
+                self.providers.append(block)
+
+
+def parse_terraform_file(source: SourceFile, text: str) -> Body:
+    if source.kind == "terraform-json" or source.path.endswith(".json"):
+        from .tfjson import parse_tf_json
+
+        return parse_tf_json(text, source.path)
+    from ..parse.hcl import parse_hcl
+
+    return parse_hcl(text, source.path)
+
+
+def load_module(directory: str, files: list[SourceFile], read) -> ModuleSource:
+    """Parse every file of one module directory; unparsable files are recorded, not fatal."""
+    display_dir = os.path.dirname(files[0].path) if files else directory
+    module = ModuleSource(directory=directory, display_dir=display_dir or ".")
+    for source in sorted(files, key=lambda f: f.path):
+        module.files.append(source.path)
+        try:
+            body = parse_terraform_file(source, read(source))
+        except ParseError as err:
+            module.errors.append((source.path, err))
+            continue
+        except (OSError, UnicodeDecodeError) as err:
+            module.errors.append((source.path, ParseError(f"cannot read file: {err}", 1, 1)))
+            continue
+        module.add_body(body)
+    return module
+
+
+def registry_module_dirs(root_dir: str) -> dict[str, str]:
+    """Module key -> directory, from `.terraform/modules/modules.json` written by `terraform init`."""
+    manifest = os.path.join(root_dir, ".terraform", "modules", "modules.json")
+    try:
+        with open(manifest, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    found = {}
+    for entry in data.get("Modules", []) if isinstance(data, dict) else []:
+        if isinstance(entry, dict) and entry.get("Key") and isinstance(entry.get("Dir"), str):
+            found[entry["Key"]] = os.path.normpath(os.path.join(root_dir, entry["Dir"]))
+    return found
+
+
+def block_label_span(block: Block) -> Span:
+    """The first line of a block, where findings about the whole resource point."""
+    s = block.span
+    return Span(s.path, s.start_line, s.start_col, s.start_line, s.start_col)

@@ -1,0 +1,2 @@
+resource "aws_ecr_repository" "app" {
+  name = "app"

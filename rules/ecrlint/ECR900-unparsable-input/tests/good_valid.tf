@@ -1,0 +1,4 @@
+# a valid file: nothing to report
+variable "x" {
+  default = 1
+}

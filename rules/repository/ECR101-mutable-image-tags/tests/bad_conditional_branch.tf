@@ -1,0 +1,9 @@
+variable "environment" {
+  type = string
+}
+
+resource "aws_ecr_repository" "app" {
+  name = "app"
+  # expect: ECR101
+  image_tag_mutability = var.environment == "prod" ? "IMMUTABLE" : "MUTABLE"
+}

@@ -1,0 +1,11 @@
+locals {
+  settings = {
+    mutability = "MUTABLE"
+  }
+}
+
+resource "aws_ecr_repository" "app" {
+  name = "app"
+  # expect: ECR101
+  image_tag_mutability = local.settings.mutability
+}

@@ -1,0 +1,5 @@
+module "repo" {
+  source     = "./modules/repo"
+  name       = "payments"
+  mutability = "MUTABLE"
+}

@@ -1,0 +1,10 @@
+variable "name" {}
+variable "mutability" {
+  default = "IMMUTABLE"
+}
+
+resource "aws_ecr_repository" "this" {
+  name = var.name
+  # expect: ECR101
+  image_tag_mutability = var.mutability
+}

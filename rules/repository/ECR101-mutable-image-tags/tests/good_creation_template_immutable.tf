@@ -1,0 +1,5 @@
+resource "aws_ecr_repository_creation_template" "cache" {
+  prefix               = "docker-hub"
+  applied_for          = ["PULL_THROUGH_CACHE"]
+  image_tag_mutability = "IMMUTABLE"
+}

@@ -1,0 +1,4 @@
+# expect: ECR102
+resource "aws_ecr_repository" "app" {
+  name = "app"
+}

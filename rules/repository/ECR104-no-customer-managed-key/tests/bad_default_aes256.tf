@@ -1,0 +1,4 @@
+# expect: ECR104
+resource "aws_ecr_repository" "app" {
+  name = "app"
+}

@@ -1,0 +1,4 @@
+resource "aws_ecr_repository" "app" {
+  name         = "app"
+  force_delete = false
+}

@@ -1,0 +1,4 @@
+# expect: ECR107
+resource "aws_ecr_repository" "app" {
+  name = "app"
+}
