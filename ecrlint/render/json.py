@@ -1,0 +1,73 @@
+"""Machine-readable output, described by `ecrlint/schemas/findings.schema.json`.
+
+Columns are 1-based; `end_column` is the column just after the last character of the span.
+`findings` holds what was reported, `suppressed` what a suppression hid (always listed),
+`undecided` where a rule could not decide (listed only with --show-unknown).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..findings import Finding
+from . import RenderContext, jsonable, ordered_undecided, severity_counts, span_dict, split_suppressed
+
+SCHEMA_VERSION = 1
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "rule_id": finding.rule_id,
+        "rule_name": finding.rule_name,
+        "severity": finding.severity,
+        "message": finding.message,
+        "span": span_dict(finding.span),
+        "address": finding.address,
+        "pointer": finding.pointer,
+        "construct_path": finding.construct_path,
+        "fingerprint": finding.fingerprint,
+        "suppressions": [{"kind": s.kind, "justification": s.justification} for s in finding.suppressions],
+    }
+    if finding.details is not None:
+        data["details"] = jsonable(finding.details)
+    return data
+
+
+def build(findings: list[Finding], ctx: RenderContext) -> dict[str, Any]:
+    kept, suppressed = split_suppressed(findings)
+    undecided = []
+    if ctx.show_unknown:
+        for rule_id, und in ordered_undecided(ctx.undecided):
+            rule = ctx.rule(rule_id)
+            undecided.append(
+                {
+                    "rule_id": rule_id,
+                    "rule_name": rule.name if rule else None,
+                    "reason": und.reason,
+                    "span": span_dict(und.span),
+                    "address": und.address,
+                    "pointer": und.pointer,
+                }
+            )
+    stale = sorted(ctx.baseline_stale)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "ecrlint", "version": ctx.version},
+        "findings": [finding_dict(f) for f in kept],
+        "suppressed": [finding_dict(f) for f in suppressed],
+        "undecided": undecided,
+        "baseline_stale": stale,
+        "summary": {
+            "files_scanned": ctx.files_scanned,
+            "findings": len(kept),
+            "by_severity": severity_counts(kept),
+            "suppressed": len(suppressed),
+            "undecided": len(undecided),
+            "baseline_stale": len(stale),
+        },
+    }
+
+
+def render(findings: list[Finding], ctx: RenderContext) -> str:
+    return json.dumps(build(findings, ctx), indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,143 @@
+"""Human-readable output: one header per finding, a short code frame, a summary line.
+
+infra/ecr.tf:3:26: ECR101 [high] aws_ecr_repository.app allows image tags to be overwritten (MUTABLE)
+   2 | resource "aws_ecr_repository" "app" {
+   3 |   image_tag_mutability = "MUTABLE"
+     |                          ^^^^^^^^^
+   4 | }
+
+1 finding (1 high) in 1 file
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..findings import SEVERITIES, Finding
+from . import RenderContext, ordered, ordered_undecided, severity_counts, split_suppressed, suppression_reason
+
+MAX_WIDTH = 160  # longer source lines are cut to a window around the span
+LEAD = 40  # columns kept before the span when a line is cut
+ELLIPSIS = "..."
+# Control characters (other than tab) from messages or source would reach the terminal raw;
+# each becomes one replacement character so columns stay aligned.
+_CONTROLS = {code: "\ufffd" for code in (*range(0x09), *range(0x0A, 0x20), 0x7F)}
+_CONTROLS_KEEP_NEWLINE = {code: char for code, char in _CONTROLS.items() if code != 0x0A}
+
+
+def _printable(text: str, keep_newlines: bool = False) -> str:
+    return text.translate(_CONTROLS_KEEP_NEWLINE if keep_newlines else _CONTROLS)
+
+
+def render(findings: list[Finding], ctx: RenderContext) -> str:
+    kept, suppressed = split_suppressed(findings)
+    shown = ordered(kept + suppressed) if ctx.show_suppressed else kept
+    lines_of = _LineCache(ctx.read_lines)
+    out: list[str] = []
+    for finding in shown:
+        out.extend(_finding_block(finding, lines_of))
+        out.append("")
+    undecided = ordered_undecided(ctx.undecided) if ctx.show_unknown else []
+    if undecided:
+        out.append(f"Undecided ({len(undecided)}): these rules could not decide on an unknown value")
+        for rule_id, und in undecided:
+            out.append(_printable(f"{und.span}: {rule_id} undecided: {und.reason}", keep_newlines=True))
+        out.append("")
+    stale = sorted(ctx.baseline_stale)
+    if stale:
+        out.append(f"Stale baseline entries ({len(stale)}): they match no finding any more")
+        out.extend(_printable(f"  {entry}") for entry in stale)
+        out.append("")
+    out.append(_summary(kept, suppressed, ctx, len(undecided), len(stale)))
+    return "\n".join(out) + "\n"
+
+
+def _header(finding: Finding) -> str:
+    header = f"{finding.span}: {finding.rule_id} [{finding.severity}] {finding.message}"
+    if finding.suppressions:
+        header += f" [suppressed: {suppression_reason(finding)}]"
+    return _printable(header, keep_newlines=True)
+
+
+def _finding_block(finding: Finding, lines_of: _LineCache) -> list[str]:
+    block = [_header(finding)]
+    if finding.construct_path:
+        block.append(_printable(f"  construct: {finding.construct_path}"))
+    block.extend(_code_frame(finding, lines_of(finding.span.path)))
+    return block
+
+
+def _code_frame(finding: Finding, lines: list[str] | None) -> list[str]:
+    span = finding.span
+    if not lines or not 1 <= span.start_line <= len(lines):
+        return []
+    first = max(1, span.start_line - 1)
+    last = min(len(lines), span.start_line + 1)
+    width = len(str(last))
+    line = lines[span.start_line - 1]
+    start = min(max(span.start_col, 1), len(line) + 1) - 1  # 0-based, may point just past the end
+    if span.end_line == span.start_line:
+        end = min(max(span.end_col - 1, start + 1), len(line))
+    else:
+        end = len(line)
+    end = max(end, start + 1)  # always at least one caret
+    offset = 0 if len(line) <= MAX_WIDTH else max(0, start - LEAD)
+    frame = []
+    for number in range(first, last + 1):
+        text = _window(lines[number - 1], offset)
+        frame.append(f"  {number:>{width}} |{' ' + text if text else ''}")
+        if number == span.start_line:
+            prefix = ELLIPSIS if offset else ""
+            pad = "".join("\t" if ch == "\t" else " " for ch in prefix + line[offset:start])
+            visible_end = min(end, offset + MAX_WIDTH)
+            carets = "^" * max(1, visible_end - start)
+            frame.append(f"  {'':>{width}} | {pad}{carets}")
+    return frame
+
+
+def _window(line: str, offset: int) -> str:
+    text = line[offset : offset + MAX_WIDTH]
+    if offset:
+        text = ELLIPSIS + text
+    if len(line) > offset + MAX_WIDTH:
+        text += ELLIPSIS
+    return text.rstrip()
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _summary(kept: list[Finding], suppressed: list[Finding], ctx: RenderContext, undecided: int, stale: int) -> str:
+    files = _plural(ctx.files_scanned, "file")
+    extras = []
+    if suppressed:
+        extras.append(f"{len(suppressed)} suppressed")
+    if undecided:
+        extras.append(f"{undecided} undecided")
+    if stale:
+        extras.append(f"{stale} stale baseline {'entry' if stale == 1 else 'entries'}")
+    tail = "".join(f"; {extra}" for extra in extras)
+    if not kept:
+        return f"No findings in {files}{tail}."
+    counts = severity_counts(kept)
+    parts = [f"{counts[sev]} {sev}" for sev in SEVERITIES if counts[sev]]
+    parts += [f"{n} {sev}" for sev, n in sorted(counts.items()) if sev not in SEVERITIES and n]
+    return f"{_plural(len(kept), 'finding')} ({', '.join(parts)}) in {files}{tail}"
+
+
+class _LineCache:
+    """Reads each file once; lines lose their line endings. A file that cannot be read gets no frame."""
+
+    def __init__(self, read_lines: Callable[[str], list[str] | None]):
+        self._read = read_lines
+        self._cache: dict[str, list[str] | None] = {}
+
+    def __call__(self, path: str) -> list[str] | None:
+        if path not in self._cache:
+            try:
+                lines = self._read(path)
+            except (OSError, UnicodeError):
+                lines = None
+            self._cache[path] = None if lines is None else [_printable(line.rstrip("\r\n")) for line in lines]
+        return self._cache[path]
