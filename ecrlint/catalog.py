@@ -52,12 +52,14 @@ class Rule:
 
 
 def builtin_rules_dir() -> str:
-    """The shipped rules: `ecrlint/rules` in a wheel, the top-level `rules/` in a checkout."""
-    installed = resources.files("ecrlint").joinpath("rules")
-    if installed.is_dir():
-        return str(installed)
-    here = os.path.dirname(os.path.abspath(__file__))
-    return os.path.join(os.path.dirname(here), "rules")
+    """The shipped rules: the `ecrlint.rules` package when installed, else the checkout's `rules/`."""
+    try:
+        import ecrlint.rules as shipped
+
+        return os.path.dirname(os.path.abspath(shipped.__file__))
+    except ImportError:
+        here = os.path.dirname(os.path.abspath(__file__))
+        return os.path.join(os.path.dirname(here), "rules")
 
 
 @lru_cache(maxsize=1)

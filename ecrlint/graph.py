@@ -45,16 +45,23 @@ def _targets(link: Value | None, candidates: list, name_of) -> list | None:
     return [c for c in candidates if name_of(c) in (name, short)]
 
 
-def _link(model: Model, repo_type, policy_type, attr: str, relation: str, name_attr: str = "name") -> list[str]:
+def unit_of(obj) -> str:
+    """The deployment unit an object belongs to: a Terraform root configuration or a template file."""
+    return obj.extra.get("unit") or obj.span.path
+
+
+def _link(model: Model, repo_type, policy_type, attr: str, relation: str, name_attr: str = "name") -> dict:
+    """Bind policies to repositories; returns, per unit, why some policy's target is undecided."""
     repos = model.of(repo_type)
-    reasons = []
+    reasons: dict[str, str] = {}
     for policy in model.of(policy_type):
         targets = _targets(policy.repository, repos, lambda r: _name(getattr(r, name_attr)))
         if targets is None:
             link = policy.repository
-            reasons.append(
+            reasons.setdefault(
+                unit_of(policy),
                 f"{policy.address} applies to a repository that cannot be decided"
-                + (f" ({link.unknown_reason()})" if link is not None and link.unknown_reason() else "")
+                + (f" ({link.unknown_reason()})" if link is not None and link.unknown_reason() else ""),
             )
             continue
         for repo in targets:
@@ -97,11 +104,11 @@ def _scanning_coverage(repo: Repository, configs: list[RegistryScanningConfigura
     return default(False, repo.span)
 
 
-def _lifecycle_status(repo: Repository, undecided: list[str]) -> Value:
+def _lifecycle_status(repo: Repository, undecided: dict[str, str]) -> Value:
     if repo.lifecycle_policies or repo.inline_lifecycle_policy is not None:
         return default(True, repo.span)
-    if undecided:
-        return unknown(undecided[0], repo.span)
+    if unit_of(repo) in undecided:
+        return unknown(undecided[unit_of(repo)], repo.span)
     return default(False, repo.span)
 
 
@@ -124,8 +131,8 @@ def bind(model: Model) -> Model:
     for repo in model.of(Repository):
         repo.scanning = _scanning_coverage(repo, configs)
         repo.has_lifecycle_policy = _lifecycle_status(repo, lifecycle_reasons)
-        if not repo.policies and repo.inline_policy is None and policy_reasons:
-            repo.unlinked_policy_reason = policy_reasons[0]
+        if not repo.policies and repo.inline_policy is None and unit_of(repo) in policy_reasons:
+            repo.unlinked_policy_reason = policy_reasons[unit_of(repo)]
     _attach_role_policies(model)
     model.sort()
     return model

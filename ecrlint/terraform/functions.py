@@ -223,6 +223,9 @@ _SIMPLE: dict[str, Callable[[Span, list[Value]], Value]] = {
     "zipmap": _strs(lambda ks, vs: dict(zip(ks, vs))),
     "slice": _strs(lambda lst, a, b: lst[a:b]),
     "coalescelist": _strs(lambda *lists: next((x for x in lists if x), [])),
+    "alltrue": _strs(lambda lst: all(lst)),
+    "anytrue": _strs(lambda lst: any(lst)),
+    "formatlist": _strs(lambda fmt, *lists: [fmt.replace("%s", "{}").format(*row) for row in zip(*lists)]),
 }
 
 
@@ -231,6 +234,13 @@ def _values(span, args):
     if not m.is_map:
         raise FunctionError("values needs a map")
     return known([m.data[k] for k in sorted(m.data)], span)
+
+
+def _one(span, args):
+    items = args[0].elements() if args[0].is_list else [args[0]]
+    if len(items) > 1:
+        raise FunctionError("one() of a list with more than one element")
+    return items[0] if items else known(None, span)
 
 
 def _tolist(span, args):
@@ -246,7 +256,14 @@ def _identity(span, args):
 
 
 # Functions that keep located elements instead of flattening to plain data.
-_STRUCTURAL = {"values": _values, "tolist": _tolist, "tomap": _tomap, "sensitive": _identity, "nonsensitive": _identity}
+_STRUCTURAL = {
+    "one": _one,
+    "values": _values,
+    "tolist": _tolist,
+    "tomap": _tomap,
+    "sensitive": _identity,
+    "nonsensitive": _identity,
+}
 
 
 def call_function(name: str, args: list[Value], span: Span) -> Value:

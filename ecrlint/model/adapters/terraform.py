@@ -462,17 +462,19 @@ class _Project:
                 inputs=self.root_inputs(directory, module),
                 module_dirs=registry_module_dirs(directory),
             )
-            self.walk(instance, _provider_region(instance))
+            self.walk(instance, _provider_region(instance), module.display_dir)
         return self.result
 
-    def walk(self, instance: ModuleInstance, region: Value | None) -> None:
+    def walk(self, instance: ModuleInstance, region: Value | None, unit: str) -> None:
         for resource in instance.all_instances():
             builder = BUILDERS.get(resource.type)
             if builder is not None:
-                self.result.objects.append(builder(resource, region, self.env.account_id))
+                obj = builder(resource, region, self.env.account_id)
+                obj.extra["unit"] = unit  # the root configuration this object is deployed with
+                self.result.objects.append(obj)
         for name in sorted(instance.source.module_calls):
             for child in instance.children(name):
-                self.walk(child, region)
+                self.walk(child, region, unit)
 
 
 def _provider_region(instance: ModuleInstance) -> Value | None:

@@ -1,0 +1,1 @@
+"""Python checks for rules that a query cannot express."""
