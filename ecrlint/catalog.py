@@ -32,6 +32,7 @@ class Rule:
     query: str | None = None
     message: str | None = None
     check: str | None = None
+    engine: str | None = None  # produced by a pipeline stage (suppression hygiene)
     tags: tuple[str, ...] = field(default=())
 
     @property
@@ -122,6 +123,7 @@ def load_rule(path: str) -> Rule:
         query=data.get("query"),
         message=data.get("message"),
         check=data.get("check"),
+        engine=data.get("engine"),
         tags=tuple(data.get("tags", ())),
     )
 

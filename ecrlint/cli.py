@@ -34,7 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .)")
     check.add_argument("-f", "--format", action="append", choices=FORMATS, help="output format (repeatable)")
     check.add_argument("-o", "--output", action="append", help="write the matching --format to FILE")
-    check.add_argument("--fail-on", choices=("critical", "high", "medium", "low", "info"), default="low")
+    check.add_argument("--fail-on", choices=("critical", "high", "medium", "low", "info"))
+    check.add_argument("--config", help="configuration file (default: nearest .ecrlint.yaml or pyproject.toml)")
+    check.add_argument("--baseline", help="suppress findings recorded in this baseline file")
+    check.add_argument("--write-baseline", metavar="FILE", help="record the current findings as a baseline")
     check.add_argument("--select", action="append", default=[], help="only these rule ids, prefixes or names")
     check.add_argument("--ignore", action="append", default=[], help="skip these rule ids, prefixes or names")
     check.add_argument("--rules", action="append", default=[], metavar="DIR", help="add a folder of custom rules")
@@ -58,19 +61,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _matches(rule, selectors: list[str]) -> bool:
-    return any(rule.id.startswith(s.upper()) or rule.name == s for s in selectors)
-
-
-def _choose_rules(catalog, select: list[str], ignore: list[str]):
-    known = {r.id for r in catalog} | {r.name for r in catalog}
-    for selector in select + ignore:
-        if not any(r.id.startswith(selector.upper()) for r in catalog) and selector not in known:
-            raise UsageError(f"unknown rule or prefix: {selector}")
-    chosen = [r for r in catalog if not select or _matches(r, select)]
-    return [r for r in chosen if not _matches(r, ignore)]
-
-
 def _split(values: list[str]) -> list[str]:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
@@ -83,59 +73,87 @@ def _read_lines(path: str) -> list[str] | None:
         return None
 
 
-def run_check(args) -> int:
-    from .catalog import CatalogError, load_catalog
+def _settings(args):
+    """Settings from the configuration file, overridden by the command line."""
     from .checks import DEFAULT_INTERNAL_MARKERS, Options
-    from .discover import discover_files, display_path
-    from .engine import build_model, evaluate
+    from .config import ConfigError, load_config
+    from .runner import Settings
+
+    try:
+        config = load_config(args.config, args.paths[0] if args.paths else ".")
+    except ConfigError as err:
+        raise UsageError(str(err)) from None
+    options = Options(
+        account_id=args.account_id or config.get("account-id"),
+        internal_markers=tuple(args.internal_marker or config.get("internal-markers", DEFAULT_INTERNAL_MARKERS)),
+        protected_tags=tuple(args.protected_tag or config.get("protected-tags", ["latest"])),
+        replication_account_threshold=config.get("replication-threshold", 3),
+    )
+    budget = args.lifecycle_budget if args.lifecycle_budget is not None else config.get("lifecycle-budget")
+    if budget is not None:
+        if budget < 1:
+            raise UsageError("--lifecycle-budget must be at least 1")
+        options.lifecycle_budget = budget
+    var_files = [os.path.abspath(v) for v in args.var_file] or config.paths("var-files")
+    for var_file in var_files:
+        if not os.path.isfile(var_file):
+            raise UsageError(f"no such variable file: {var_file}")
+    baseline = args.baseline or (config.paths("baseline")[0] if config.get("baseline") else None)
+    settings = Settings(
+        paths=args.paths,
+        options=options,
+        exclude=tuple(args.exclude or config.get("exclude", [])),
+        var_files=var_files,
+        select=_split(args.select) or config.get("select", []),
+        ignore=_split(args.ignore) or config.get("ignore", []),
+        rules_dirs=tuple(args.rules) or tuple(config.paths("rules-dirs")),
+        severity=config.get("severity", {}),
+        per_path_ignores=config.get("per-path-ignores", {}),
+        config_path=config.path,
+        baseline=None if args.write_baseline else baseline,
+    )
+    return settings, args.fail_on or config.get("fail-on", "low")
+
+
+def run_check(args) -> int:
+    from .catalog import CatalogError
     from .findings import SEVERITY_RANK
     from .render import RenderContext, render
+    from .runner import RunError, run
+    from .suppress import write_baseline
 
     formats = args.format or ["text"]
     outputs = args.output or []
     if len(outputs) > len(formats):
         raise UsageError("each --output needs its own --format")
+    settings, fail_on = _settings(args)
     try:
-        catalog = load_catalog(tuple(args.rules))
-    except CatalogError as err:
+        result = run(settings)
+    except (CatalogError, RunError) as err:
         raise UsageError(str(err)) from None
-    rules = _choose_rules(catalog, _split(args.select), _split(args.ignore))
-    options = Options(
-        account_id=args.account_id,
-        internal_markers=tuple(args.internal_marker) or DEFAULT_INTERNAL_MARKERS,
-        protected_tags=tuple(args.protected_tag) or ("latest",),
-    )
-    if args.lifecycle_budget is not None:
-        if args.lifecycle_budget < 1:
-            raise UsageError("--lifecycle-budget must be at least 1")
-        options.lifecycle_budget = args.lifecycle_budget
-    discovery = discover_files(args.paths, tuple(args.exclude))
-    if discovery.missing:
-        raise UsageError(f"no such file or directory: {discovery.missing[0]}")
-    for var_file in args.var_file:
-        if not os.path.isfile(var_file):
-            raise UsageError(f"no such variable file: {var_file}")
-    model, _ = build_model(discovery, options, [os.path.abspath(v) for v in args.var_file], display_path)
-    findings, undecided = evaluate(rules, model, options)
+    if args.write_baseline:
+        write_baseline(args.write_baseline, result.findings)
+        sys.stderr.write(f"ecrlint: wrote {args.write_baseline}\n")
+        return EXIT_CLEAN
     ctx = RenderContext(
         version=__version__,
-        rules=catalog,
-        files_scanned=len(discovery.files),
+        rules=result.catalog,
+        files_scanned=result.files_scanned,
         show_suppressed=args.show_suppressed,
         read_lines=_read_lines,
-        undecided=undecided,
+        undecided=result.undecided,
         show_unknown=args.show_unknown,
     )
     for index, fmt in enumerate(formats):
-        text = render(fmt, findings, ctx)
+        text = render(fmt, result.findings, ctx)
         target = outputs[index] if index < len(outputs) else None
         if target:
             with open(target, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
         else:
             sys.stdout.write(text)
-    threshold = SEVERITY_RANK[args.fail_on]
-    failing = [f for f in findings if not f.suppressions and SEVERITY_RANK[f.severity] >= threshold]
+    threshold = SEVERITY_RANK[fail_on]
+    failing = [f for f in result.findings if not f.suppressions and SEVERITY_RANK[f.severity] >= threshold]
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 

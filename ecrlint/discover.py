@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from .source import SourceFile
 
+TERRAFORM_KINDS = ("terraform", "terraform-json", "tfvars")
 SKIP_DIRS = {".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__", ".venv", ".tox", ".mypy_cache"}
 
 
@@ -103,9 +104,19 @@ def discover_files(paths: list[str], exclude: tuple[str, ...] = (), cwd: str | N
             root = os.path.dirname(absolute)
             found.roots.append(os.path.realpath(root))
             kind = kind_of(os.path.basename(absolute))
-            if kind and absolute not in seen:
-                seen.add(absolute)
-                found.files.append(SourceFile(display_path(absolute, cwd), absolute, kind, root))
+            siblings = [absolute]
+            if kind in TERRAFORM_KINDS:
+                # A Terraform file means its whole module: relations span the module's files
+                # (pre-commit passes only the files that changed).
+                siblings += [
+                    os.path.join(root, n)
+                    for n in sorted(os.listdir(root))
+                    if kind_of(n) in TERRAFORM_KINDS and os.path.isfile(os.path.join(root, n))
+                ]
+            for path in siblings:
+                if path not in seen and kind_of(os.path.basename(path)):
+                    seen.add(path)
+                    found.files.append(SourceFile(display_path(path, cwd), path, kind_of(os.path.basename(path)), root))
             continue
         real_root = os.path.realpath(absolute)
         found.roots.append(real_root)

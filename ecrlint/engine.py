@@ -52,6 +52,8 @@ def evaluate(rules: list[Rule], model: Model, options: Options) -> tuple[list[Fi
     findings: list[Finding] = []
     undecided: list[tuple[str, Undecided]] = []
     for rule in rules:
+        if rule.engine is not None:
+            continue  # produced by its pipeline stage, not here
         ctx = CheckContext(options=options, rule_id=rule.id)
         if rule.query is not None:
             from .query import compile_query, run_query

@@ -1,4 +1,4 @@
-"""Run ecrlint's pipeline in-process, exactly as `ecrlint check` does, for tests."""
+"""Run ecrlint in-process exactly as `ecrlint check` does, for tests."""
 
 from __future__ import annotations
 
@@ -6,15 +6,20 @@ import os
 
 from ecrlint.catalog import load_catalog
 from ecrlint.checks import Options
-from ecrlint.discover import discover_files, display_path
-from ecrlint.engine import build_model, evaluate
+from ecrlint.runner import Settings, run
+
+_CATALOG = None
 
 
-def run_pipeline(path: str, cwd: str | None = None, options: Options | None = None, rules=None):
+def catalog():
+    global _CATALOG
+    if _CATALOG is None:
+        _CATALOG = load_catalog()
+    return _CATALOG
+
+
+def run_pipeline(path: str, cwd: str | None = None, options: Options | None = None, **settings):
     """(findings, undecided, model) for `path`, with paths shown relative to `cwd`."""
     cwd = cwd or os.path.dirname(os.path.abspath(path))
-    options = options or Options()
-    discovery = discover_files([path], cwd=cwd)
-    model, _ = build_model(discovery, options, [], lambda p: display_path(p, cwd))
-    findings, undecided = evaluate(rules if rules is not None else load_catalog(), model, options)
-    return findings, undecided, model
+    result = run(Settings(paths=[path], options=options or Options(), cwd=cwd, **settings), catalog())
+    return result.findings, result.undecided, result.model

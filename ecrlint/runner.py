@@ -1,0 +1,112 @@
+"""One analysis run, as the CLI and the tests both perform it.
+
+discover -> parse/model -> bind -> evaluate -> severity overrides -> suppress -> baseline.
+Rendering and exit codes stay in the CLI.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+
+from .catalog import Rule, load_catalog
+from .checks import Options
+from .discover import discover_files, display_path
+from .engine import build_model, evaluate
+from .findings import Finding, Undecided
+from .model import Model
+
+
+class RunError(Exception):
+    """Bad input to the run itself (a missing path, a broken baseline): a usage error."""
+
+
+@dataclass
+class Settings:
+    paths: list[str]
+    options: Options = field(default_factory=Options)
+    exclude: tuple[str, ...] = ()
+    var_files: list[str] = field(default_factory=list)
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    rules_dirs: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)  # rule id or name -> severity
+    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
+    config_path: str | None = None
+    baseline: str | None = None
+    cwd: str | None = None
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding]  # sorted; suppressed ones carry their suppressions
+    undecided: list[tuple[str, Undecided]]
+    files_scanned: int
+    catalog: list[Rule]
+    rules: list[Rule]  # the selected ones
+    model: Model
+
+
+def _matches(rule: Rule, selectors: list[str]) -> bool:
+    return any(rule.id.startswith(s.upper()) or rule.name == s for s in selectors)
+
+
+def choose_rules(catalog: list[Rule], select: list[str], ignore: list[str]) -> list[Rule]:
+    known = {r.id for r in catalog} | {r.name for r in catalog}
+    for selector in select + ignore:
+        if not any(r.id.startswith(selector.upper()) for r in catalog) and selector not in known:
+            raise RunError(f"unknown rule or prefix: {selector}")
+    chosen = [r for r in catalog if not select or _matches(r, select)]
+    return [r for r in chosen if not _matches(r, ignore)]
+
+
+def _read(source) -> str:
+    with open(source.abspath, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def run(settings: Settings, catalog: list[Rule] | None = None) -> RunResult:
+    from .suppress import (
+        apply_baseline,
+        apply_suppressions,
+        collect_directives,
+        config_directives,
+        metadata_directives,
+        read_baseline,
+    )
+
+    cwd = settings.cwd or os.getcwd()
+    catalog = catalog if catalog is not None else load_catalog(settings.rules_dirs)
+    rules = choose_rules(catalog, settings.select, settings.ignore)
+    discovery = discover_files(settings.paths, settings.exclude, cwd=cwd)
+    if discovery.missing:
+        raise RunError(f"no such file or directory: {discovery.missing[0]}")
+    model, adapted = build_model(discovery, settings.options, settings.var_files, lambda p: display_path(p, cwd))
+    findings, undecided = evaluate(rules, model, settings.options)
+
+    overrides = {}
+    for key, severity in settings.severity.items():
+        for rule in catalog:
+            if key.upper() == rule.id or key == rule.name:
+                overrides[rule.id] = severity
+    if overrides:
+        findings = [replace(f, severity=overrides.get(f.rule_id, f.severity)) for f in findings]
+
+    directives = collect_directives(discovery.files, _read)
+    directives += metadata_directives(model, adapted.file_facts)
+    if settings.per_path_ignores and settings.config_path:
+        directives += config_directives(settings.per_path_ignores, display_path(settings.config_path, cwd))
+    selected = {r.id for r in rules}
+    result = apply_suppressions(findings, directives, catalog, selected, cwd)
+    findings = result.findings + [f for f in result.hygiene if f.rule_id in selected]
+
+    if settings.baseline:
+        try:
+            entries = read_baseline(settings.baseline)
+        except (OSError, ValueError) as err:
+            raise RunError(f"cannot read baseline {settings.baseline}: {err}") from None
+        findings, stale = apply_baseline(findings, entries, display_path(settings.baseline, cwd), catalog, cwd)
+        findings += [f for f in stale if f.rule_id in selected]
+
+    findings.sort(key=Finding.sort_key)
+    return RunResult(findings, undecided, len(discovery.files), catalog, rules, model)

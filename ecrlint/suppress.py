@@ -1,0 +1,398 @@
+"""Suppressions: inline comments, resource metadata, config per-path ignores, baselines.
+
+Every suppression names rule ids (or names). A suppressed finding is kept, marked with why, so
+JSON and SARIF can list it; one that suppresses nothing is itself a finding (ECR901), and one
+that names a rule that does not exist is ECR902.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field, replace
+
+from .catalog import Rule
+from .discover import excluded
+from .findings import Finding, Suppression
+from .source import SourceFile, Span
+
+# Checkov checks with an ecrlint equivalent: their skip comments are honoured for that rule.
+CHECKOV_EQUIVALENTS = {
+    "CKV_AWS_51": "ECR101",  # Ensure ECR Image Tags are immutable
+    "CKV_AWS_163": "ECR102",  # Ensure ECR image scanning on push is enabled
+    "CKV_AWS_136": "ECR104",  # Ensure that ECR repositories are encrypted using KMS
+    "CKV_AWS_32": "ECR201",  # Ensure ECR policy is not set to public
+}
+
+_DIRECTIVE = re.compile(
+    r"(?:#|//)\s*ecrlint\s*:\s*(?P<kind>ignore-file|ignore)\b(?P<ids>[^\n]*?)(?:\s--\s*(?P<reason>[^\n]*))?\s*$"
+)
+_CHECKOV = re.compile(r"(?:#|//)\s*checkov:skip=(?P<id>[A-Z0-9_]+)(?::(?P<reason>[^\n]*))?")
+_ID_SPLIT = re.compile(r"[\s,]+")
+
+
+@dataclass
+class Directive:
+    kind: str  # inline | metadata | config | baseline
+    span: Span  # where the suppression is written
+    names: tuple[str, ...]  # as written
+    reason: str = ""
+    file_wide: bool = False
+    lines: tuple[int, int] | None = None  # inclusive line range in span.path it covers
+    address: str | None = None  # covers findings on this resource (metadata)
+    path_glob: str | None = None  # config per-path-ignores
+    config_dir: str = ""
+    origin: str = "ecrlint"  # ecrlint | checkov | cdk-nag
+    misplaced: bool = False  # an ignore-file below the top of the file
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, finding: Finding, cwd: str) -> bool:
+        if self.misplaced:
+            return False
+        if self.path_glob is not None:
+            rel = os.path.relpath(os.path.join(cwd, finding.span.path), self.config_dir).replace(os.sep, "/")
+            return excluded(rel, (self.path_glob,))
+        if self.address is not None:
+            return finding.address == self.address or (
+                finding.address is not None and finding.address.startswith(self.address + ".")
+            )
+        if finding.span.path != self.span.path:
+            return False
+        if self.file_wide:
+            return True
+        start, end = self.lines
+        return start <= finding.span.start_line <= end
+
+
+# -- reading directives from source text -------------------------------------------------------
+
+
+def _yaml_resource_ranges(lines: list[str]) -> list[tuple[int, int]]:
+    """Line ranges (1-based, inclusive) of each entry under a top-level `Resources:` key."""
+    ranges: list[tuple[int, int]] = []
+    in_resources = False
+    child_indent = None
+    current = None
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if indent == 0:
+            if current:
+                ranges.append((current, last))
+                current = None
+            in_resources = stripped.startswith("Resources:")
+            child_indent = None
+            last = number
+            continue
+        if in_resources:
+            if child_indent is None:
+                child_indent = indent
+            if indent == child_indent:
+                if current:
+                    ranges.append((current, last))
+                current = number
+        last = number
+    if current:
+        ranges.append((current, last))
+    return ranges
+
+
+def _block_ranges(source: SourceFile, text: str) -> list[tuple[int, int]]:
+    if source.kind in ("terraform", "tfvars"):
+        from .parse.hcl_blocks import scan_blocks
+
+        return [(b.start_line, b.end_line) for b in scan_blocks(text)]
+    return _yaml_resource_ranges(text.splitlines())
+
+
+def _scope(number: int, lines: list[str], ranges: list[tuple[int, int]]) -> tuple[int, int]:
+    """The block a comment on line `number` belongs to: the one it is in, or the next one."""
+    for start, end in ranges:
+        if start <= number <= end:
+            return start, end
+    following = number + 1
+    while following <= len(lines) and (not lines[following - 1].strip() or lines[following - 1].lstrip()[:1] in "#/"):
+        following += 1
+    for start, end in ranges:
+        if start == following:
+            return start, end
+    return following, following
+
+
+def read_inline_directives(source: SourceFile, text: str) -> list[Directive]:
+    if "ecrlint" not in text and "checkov:skip" not in text:
+        return []
+    lines = text.splitlines()
+    ranges = None
+    found: list[Directive] = []
+    header = True  # still in the leading comment block, where ignore-file belongs
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        is_comment = stripped.startswith(("#", "//"))
+        m = _DIRECTIVE.search(line) if "ecrlint" in line else None
+        c = _CHECKOV.search(line) if m is None and "checkov:skip" in line else None
+        if m or c:
+            ranges = ranges if ranges is not None else _block_ranges(source, text)
+            col = (m or c).start() + 1
+            span = Span(source.path, number, col, number, len(line) + 1)
+            if m:
+                names = tuple(n for n in _ID_SPLIT.split(m.group("ids").strip()) if n)
+                reason = (m.group("reason") or "").strip()
+                if m.group("kind") == "ignore-file":
+                    # Only the leading comment block may hold file-wide ignores; elsewhere they do nothing.
+                    found.append(Directive("inline", span, names, reason, file_wide=header, misplaced=not header))
+                    continue
+                found.append(Directive("inline", span, names, reason, lines=_scope(number, lines, ranges)))
+            else:
+                checkov_id = c.group("id")
+                found.append(
+                    Directive(
+                        "inline",
+                        span,
+                        (checkov_id,),
+                        (c.group("reason") or "").strip(),
+                        lines=_scope(number, lines, ranges),
+                        origin="checkov",
+                    )
+                )
+        if stripped and not is_comment:
+            header = False
+    return found
+
+
+def _tfjson_directives(source: SourceFile, text: str) -> list[Directive]:
+    from .parse.json import JsonError, parse_json_value
+
+    if "ecrlint" not in text:
+        return []
+    try:
+        root = parse_json_value(text, source.path)
+    except JsonError:
+        return []
+    comment = root.get("//") if root.is_map else None
+    found = []
+    for item in comment.elements() if comment is not None else []:
+        if isinstance(item.data, str):
+            m = _DIRECTIVE.search("# " + item.data.strip())
+            if m and m.group("kind") == "ignore-file":
+                names = tuple(n for n in _ID_SPLIT.split(m.group("ids").strip()) if n)
+                found.append(Directive("inline", item.span, names, (m.group("reason") or "").strip(), file_wide=True))
+    return found
+
+
+def _metadata_entries(metadata) -> list[tuple[str, str, str]]:
+    """(id, reason, origin) entries from a resource's or template's Metadata (plain data)."""
+    entries = []
+    if not isinstance(metadata, dict):
+        return entries
+    own = metadata.get("ecrlint")
+    if isinstance(own, dict):
+        for item in own.get("ignore", []) or []:
+            if isinstance(item, str):
+                entries.append((item, "", "ecrlint"))
+            elif isinstance(item, dict) and isinstance(item.get("id"), str):
+                entries.append((item["id"], str(item.get("reason", "")), "ecrlint"))
+    nag = metadata.get("cdk_nag")
+    if isinstance(nag, dict):
+        for item in nag.get("rules_to_suppress", []) or []:
+            if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"].startswith("ECR"):
+                entries.append((item["id"], str(item.get("reason", "")), "cdk-nag"))
+    checkov = metadata.get("checkov")
+    if isinstance(checkov, dict):
+        for item in checkov.get("skip", []) or []:
+            if isinstance(item, dict) and item.get("id") in CHECKOV_EQUIVALENTS:
+                entries.append((item["id"], str(item.get("comment", "")), "checkov"))
+    return entries
+
+
+def _plain(metadata):
+    to_plain = getattr(metadata, "plain", None)
+    return to_plain() if callable(to_plain) else metadata
+
+
+def metadata_directives(model, file_facts: dict[str, dict]) -> list[Directive]:
+    found = []
+    for obj in model.objects:
+        metadata = obj.extra.get("metadata")
+        if metadata is None:
+            continue
+        span = getattr(metadata, "span", obj.span)
+        for rule_id, reason, origin in _metadata_entries(_plain(metadata)):
+            found.append(Directive("metadata", span, (rule_id,), reason, address=obj.address, origin=origin))
+    for path, facts in sorted(file_facts.items()):
+        metadata = facts.get("metadata")
+        if metadata is None:
+            continue
+        span = getattr(metadata, "span", Span(path, 1, 1, 1, 1))
+        for rule_id, reason, origin in _metadata_entries(_plain(metadata)):
+            found.append(Directive("metadata", span, (rule_id,), reason, file_wide=True, origin=origin))
+    return found
+
+
+def config_directives(per_path: dict[str, list[str]], config_path: str) -> list[Directive]:
+    span = Span(config_path, 1, 1, 1, 1)
+    directory = os.path.dirname(os.path.abspath(config_path))
+    return [
+        Directive("config", span, tuple(ids), f"per-path-ignores {glob}", path_glob=glob, config_dir=directory)
+        for glob, ids in sorted(per_path.items())
+    ]
+
+
+def collect_directives(files: list[SourceFile], read) -> list[Directive]:
+    found: list[Directive] = []
+    for source in files:
+        if source.kind not in ("terraform", "tfvars", "yaml", "terraform-json"):
+            continue
+        try:
+            text = read(source)
+        except (OSError, UnicodeDecodeError):
+            continue
+        if source.kind == "terraform-json":
+            found.extend(_tfjson_directives(source, text))
+        else:
+            found.extend(read_inline_directives(source, text))
+    return found
+
+
+# -- applying them -----------------------------------------------------------------------------
+
+
+@dataclass
+class SuppressionResult:
+    findings: list[Finding]  # all findings, suppressed ones marked
+    hygiene: list[Finding]  # ECR901 / ECR902
+
+
+def _resolve(name: str, directive: Directive, catalog: list[Rule]) -> str | None:
+    if directive.origin == "checkov" or name in CHECKOV_EQUIVALENTS:
+        return CHECKOV_EQUIVALENTS.get(name)
+    for rule in catalog:
+        if name.upper() == rule.id or name == rule.name:
+            return rule.id
+    return None
+
+
+def apply_suppressions(
+    findings: list[Finding],
+    directives: list[Directive],
+    catalog: list[Rule],
+    selected: set[str],
+    cwd: str,
+) -> SuppressionResult:
+    hygiene: list[Finding] = []
+    resolved: list[tuple[Directive, str, str]] = []  # (directive, name as written, rule id)
+    by_id = {r.id: r for r in catalog}
+    for directive in directives:
+        for name in directive.names:
+            rule_id = _resolve(name, directive, catalog)
+            if rule_id is None:
+                if directive.origin == "checkov":
+                    continue  # a checkov check without an ecrlint equivalent is checkov's business
+                hygiene.append(_hygiene(by_id, "ECR902", directive.span, f"suppression names unknown rule {name!r}"))
+                continue
+            resolved.append((directive, name, rule_id))
+    out: list[Finding] = []
+    for finding in findings:
+        marks = []
+        if finding.rule_id not in ("ECR901", "ECR902"):
+            for directive, _name, rule_id in resolved:
+                if rule_id == finding.rule_id and directive.covers(finding, cwd):
+                    directive.used.add(rule_id)
+                    marks.append(Suppression(directive.kind, directive.reason))
+        out.append(replace(finding, suppressions=tuple(dict.fromkeys(marks))) if marks else finding)
+    for directive, name, rule_id in resolved:
+        if directive.misplaced:
+            hygiene.append(
+                _hygiene(by_id, "ECR901", directive.span, "ignore-file has no effect below the top of the file")
+            )
+            continue
+        if rule_id in selected and rule_id not in directive.used:
+            what = {"inline": "inline suppression", "metadata": "metadata suppression", "config": "config ignore"}
+            hygiene.append(
+                _hygiene(
+                    by_id,
+                    "ECR901",
+                    directive.span,
+                    f"unused {what.get(directive.kind, 'suppression')} of {rule_id}"
+                    + (f" ({name})" if name != rule_id else "")
+                    + ": it matches no finding",
+                )
+            )
+    return SuppressionResult(out, hygiene)
+
+
+def _hygiene(by_id: dict[str, Rule], rule_id: str, span: Span, message: str) -> Finding:
+    rule = by_id.get(rule_id)
+    name = rule.name if rule else {"ECR901": "unused-suppression", "ECR902": "unknown-rule-in-suppression"}[rule_id]
+    severity = rule.severity if rule else {"ECR901": "low", "ECR902": "medium"}[rule_id]
+    return Finding(rule_id, name, severity, message, span)
+
+
+# -- baseline ----------------------------------------------------------------------------------
+
+
+def _baseline_key(finding: Finding, base_dir: str, cwd: str) -> tuple[str, str, str, str, str]:
+    """What identifies a finding across edits: rule, file (relative to the baseline), resource, attribute.
+
+    Line numbers are left out on purpose; findings with no resource keep their message to stay distinct.
+    """
+    path = os.path.relpath(os.path.join(cwd, finding.span.path), base_dir).replace(os.sep, "/")
+    return (finding.rule_id, path, finding.address or "", finding.pointer, "" if finding.address else finding.message)
+
+
+def write_baseline(path: str, findings: list[Finding], cwd: str | None = None) -> None:
+    cwd = cwd or os.getcwd()
+    base_dir = os.path.dirname(os.path.abspath(path))
+    keys = sorted({_baseline_key(f, base_dir, cwd) for f in findings if not f.suppressions})
+    entries = [
+        {"rule": rule, "path": rel, "address": address, "pointer": pointer, **({"message": msg} if msg else {})}
+        for rule, rel, address, pointer, msg in keys
+    ]
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        json.dump({"version": 1, "tool": "ecrlint", "findings": entries}, handle, indent=2, sort_keys=True)
+        handle.write("\n")
+
+
+def read_baseline(path: str) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    if not isinstance(data, dict) or data.get("version") != 1 or not isinstance(data.get("findings"), list):
+        raise ValueError("not an ecrlint baseline (version 1)")
+    entries = [e for e in data["findings"] if isinstance(e, dict) and isinstance(e.get("rule"), str)]
+    return [e for e in entries if isinstance(e.get("path"), str)]
+
+
+def _entry_key(entry: dict) -> tuple[str, str, str, str, str]:
+    return (entry["rule"], entry["path"], entry.get("address", ""), entry.get("pointer", ""), entry.get("message", ""))
+
+
+def apply_baseline(
+    findings: list[Finding], entries: list[dict], baseline_path: str, catalog: list[Rule], cwd: str | None = None
+) -> tuple[list[Finding], list[Finding]]:
+    """Mark findings present in the baseline; stale entries become ECR901 findings."""
+    cwd = cwd or os.getcwd()
+    base_dir = os.path.dirname(os.path.abspath(os.path.join(cwd, baseline_path)))
+    wanted = {_entry_key(e): e for e in entries}
+    used = set()
+    out = []
+    for finding in findings:
+        key = _baseline_key(finding, base_dir, cwd)
+        if not finding.suppressions and key in wanted:
+            used.add(key)
+            finding = replace(finding, suppressions=(Suppression("baseline", "in baseline"),))
+        out.append(finding)
+    by_id = {r.id: r for r in catalog}
+    stale = [
+        _hygiene(
+            by_id,
+            "ECR901",
+            Span(baseline_path, 1, 1, 1, 1),
+            f"stale baseline entry: {e['rule']} on {e.get('address') or 'the file'} in {e['path']} no longer occurs",
+        )
+        for key, e in sorted(wanted.items())
+        if key not in used
+    ]
+    return out, stale
