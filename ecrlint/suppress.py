@@ -74,6 +74,7 @@ def _yaml_resource_ranges(lines: list[str]) -> list[tuple[int, int]]:
     in_resources = False
     child_indent = None
     current = None
+    last = 0
     for number, line in enumerate(lines, 1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
