@@ -48,10 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--protected-tag", action="append", default=[], help="tag glob lifecycle must keep")
     check.add_argument("--lifecycle-budget", type=int, help="examples per lifecycle property search")
     check.add_argument("--show-unknown", action="store_true", help="list where rules could not decide, and why")
-    check.add_argument("--show-suppressed", action="store_true", help="show suppressed findings in text output")
+    check.add_argument(
+        "--show-suppressed", action="store_true", help="include suppressed findings in text, SARIF and JUnit output"
+    )
     check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
     sub.add_parser("rules", help="list the rules")
+    docs = sub.add_parser("docs", help="write one Markdown page per rule")
+    docs.add_argument("directory", help="output folder, e.g. docs/rules")
     explain = sub.add_parser("explain", help="explain one rule")
     explain.add_argument("rule", help="rule id or name")
 
@@ -198,6 +202,12 @@ def main(argv: list[str] | None = None) -> int:
             return run_rules()
         if args.command == "explain":
             return run_explain(args.rule)
+        if args.command == "docs":
+            from .catalog import load_catalog
+            from .docs import write_pages
+
+            write_pages(load_catalog(), args.directory)
+            return EXIT_CLEAN
         if args.command == "lifecycle":
             from .lifecycle.simulate import run as simulate
 
