@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 _HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*\r?\n")
 _HEADER = re.compile(r'\s*([A-Za-z_][A-Za-z0-9_-]*)((?:\s+(?:"(?:[^"\\\n]|\\.)*"|[A-Za-z_][A-Za-z0-9_-]*))*)\s*\{')
+_INTERESTING = re.compile(r'[{}"#/<]')
 _LABEL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|([A-Za-z_][A-Za-z0-9_-]*)')
 
 
@@ -120,6 +121,11 @@ def scan_blocks(text: str) -> list[TopBlock]:
         scan = open_brace
         close = -1
         while scan < n:
+            # Jump straight to the next character that can matter.
+            m = _INTERESTING.search(text, scan)
+            if m is None:
+                break
+            scan = m.start()
             new_pos, code = _skip_trivia_and_literals(text, scan)
             if code is None:
                 scan = new_pos

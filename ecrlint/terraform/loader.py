@@ -46,24 +46,33 @@ class ModuleSource:
                 self.providers.append(block)
 
 
-def parse_terraform_file(source: SourceFile, text: str) -> Body:
+def parse_terraform_file(source: SourceFile, text: str, resource_types: frozenset[str] | None = None) -> Body:
+    """Parse one file; with `resource_types`, only the blocks that can matter are parsed."""
     if source.kind == "terraform-json" or source.path.endswith(".json"):
         from .tfjson import parse_tf_json
 
         return parse_tf_json(text, source.path)
     from ..parse.hcl import parse_hcl
+    from . import prescan
 
+    if resource_types is not None and source.kind == "terraform" and prescan.enabled():
+        relevant = prescan.relevant_text(text, resource_types)
+        if relevant is None:
+            return Body()
+        text = relevant
     return parse_hcl(text, source.path)
 
 
-def load_module(directory: str, files: list[SourceFile], read) -> ModuleSource:
+def load_module(
+    directory: str, files: list[SourceFile], read, resource_types: frozenset[str] | None = None
+) -> ModuleSource:
     """Parse every file of one module directory; unparsable files are recorded, not fatal."""
     display_dir = os.path.dirname(files[0].path) if files else directory
     module = ModuleSource(directory=directory, display_dir=display_dir or ".")
     for source in sorted(files, key=lambda f: f.path):
         module.files.append(source.path)
         try:
-            body = parse_terraform_file(source, read(source))
+            body = parse_terraform_file(source, read(source), resource_types)
         except ParseError as err:
             module.errors.append((source.path, err))
             continue

@@ -357,6 +357,9 @@ BUILDERS = {
 }
 
 
+RELEVANT_RESOURCES = frozenset(BUILDERS)
+
+
 class _Project:
     """All Terraform modules of a run, parsed once each."""
 
@@ -409,7 +412,7 @@ class _Project:
                         path = os.path.join(directory, name)
                         kind = "terraform-json" if name.endswith(".json") else "terraform"
                         files.append(SourceFile(self.display(path), path, kind))
-        module = load_module(directory, files, self.read) if files else None
+        module = load_module(directory, files, self.read, RELEVANT_RESOURCES) if files else None
         self.modules[directory] = module
         if module is not None:
             for path, err in module.errors:
