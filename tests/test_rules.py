@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import tempfile
 
 import pytest
 
@@ -49,9 +51,13 @@ def _expected_lines(fixture: str, rule_id: str, cwd: str) -> set[tuple[str, int]
 
 
 def _run(rule, fixture):
-    cwd = os.path.dirname(fixture)
-    findings, undecided, model = run_pipeline(fixture, cwd=cwd)
-    return [f for f in findings if f.rule_id == rule.id and not f.suppressions], model, cwd
+    """Run one fixture alone, as its own little repository: neighbours in tests/ must not leak in."""
+    with tempfile.TemporaryDirectory() as cwd:
+        name = os.path.basename(fixture)
+        target = os.path.join(cwd, name)
+        (shutil.copytree if os.path.isdir(fixture) else shutil.copyfile)(fixture, target)
+        findings, undecided, model = run_pipeline(target, cwd=cwd)
+    return [f for f in findings if f.rule_id == rule.id and not f.suppressions], model, os.path.dirname(fixture)
 
 
 @pytest.mark.parametrize("rule,fixture", list(_fixtures()))

@@ -266,6 +266,25 @@ _STRUCTURAL = {
 }
 
 
+def _symbolic_format(args: list[Value], span: Span, reason: str) -> Value:
+    """format() with unknown arguments: unknown, but keeping the known text for rules to read."""
+    pieces = iter(args[1:])
+
+    def sub(m: re.Match) -> str:
+        if m.group(0) == "%%":
+            return "%"
+        arg = next(pieces, None)
+        if arg is None:
+            return m.group(0)
+        if arg.fully_known() and not isinstance(arg.data, (dict, list)):
+            return arg.text()
+        data = arg.data
+        return data.symbolic if isinstance(data, Unknown) and data.symbolic else "${...}"
+
+    text = re.sub(r"%%|%[-+# 0]*\d*(?:\.\d+)?[svdfqtbxXoeEgG]", sub, args[0].data)
+    return unknown(reason, span, symbolic=text)
+
+
 def call_function(name: str, args: list[Value], span: Span) -> Value:
     """Evaluate `name(args)`. Raises FunctionError for calls Terraform itself would reject."""
     if name in ("coalesce",):
@@ -283,6 +302,10 @@ def call_function(name: str, args: list[Value], span: Span) -> Value:
         if not args[0].is_known:
             return unknown(args[0].unknown_reason() or "unknown argument", span)
         return fn(span, args)
+    if name == "format" and args and args[0].is_known and isinstance(args[0].data, str):
+        undecided = [a for a in args[1:] if not a.fully_known()]
+        if undecided:
+            return _symbolic_format(args, span, undecided[0].unknown_reason() or "unknown argument")
     fn = _SIMPLE.get(name)
     if fn is None:
         return unknown(f"function {name}() is not evaluated statically", span, symbolic=f"${{{name}(...)}}")

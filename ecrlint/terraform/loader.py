@@ -46,40 +46,46 @@ class ModuleSource:
                 self.providers.append(block)
 
 
-def parse_terraform_file(source: SourceFile, text: str, resource_types: frozenset[str] | None = None) -> Body:
-    """Parse one file; with `resource_types`, only the blocks that can matter are parsed."""
+def parse_terraform_file(source: SourceFile, text: str) -> Body:
     if source.kind == "terraform-json" or source.path.endswith(".json"):
         from .tfjson import parse_tf_json
 
         return parse_tf_json(text, source.path)
     from ..parse.hcl import parse_hcl
-    from . import prescan
 
-    if resource_types is not None and source.kind == "terraform" and prescan.enabled():
-        relevant = prescan.relevant_text(text, resource_types)
-        if relevant is None:
-            return Body()
-        text = relevant
     return parse_hcl(text, source.path)
 
 
 def load_module(
     directory: str, files: list[SourceFile], read, resource_types: frozenset[str] | None = None
 ) -> ModuleSource:
-    """Parse every file of one module directory; unparsable files are recorded, not fatal."""
+    """Parse one module directory; unparsable files are recorded, not fatal.
+
+    With `resource_types`, only the blocks that can matter to those resources are parsed.
+    """
     display_dir = os.path.dirname(files[0].path) if files else directory
     module = ModuleSource(directory=directory, display_dir=display_dir or ".")
-    for source in sorted(files, key=lambda f: f.path):
+    texts: dict[str, str] = {}
+    ordered = sorted(files, key=lambda f: f.path)
+    for source in ordered:
         module.files.append(source.path)
         try:
-            body = parse_terraform_file(source, read(source), resource_types)
-        except ParseError as err:
-            module.errors.append((source.path, err))
-            continue
+            texts[source.path] = read(source)
         except (OSError, UnicodeDecodeError) as err:
             module.errors.append((source.path, ParseError(f"cannot read file: {err}", 1, 1)))
+    from . import prescan
+
+    if resource_types is not None and prescan.enabled():
+        hcl = {p: t for p, t in texts.items() if not p.endswith(".json")}
+        texts.update(prescan.relevant_texts(hcl, resource_types))
+    for source in ordered:
+        text = texts.get(source.path)
+        if text is None:
             continue
-        module.add_body(body)
+        try:
+            module.add_body(parse_terraform_file(source, text))
+        except ParseError as err:
+            module.errors.append((source.path, err))
     return module
 
 

@@ -1,15 +1,19 @@
-"""Keep only the parts of a `.tf` file that can matter to ECR rules, before the full parse.
+"""Keep only the parts of a Terraform module that can matter to ECR rules, before the full parse.
 
-Monorepos hold thousands of Terraform files in which ECR is a small part, and the full HCL
-parser is slow. The block scanner finds top-level blocks cheaply; blocks that cannot
-contribute (resources of unrelated types that nothing relevant refers to) are blanked out as
-comment lines of the same lengths, so every kept position, line and column is unchanged.
+Monorepos hold thousands of Terraform files in which ECR is a small part, and a full HCL parse
+is slow. The block scanner finds the top-level blocks of every file of a module cheaply; the
+blocks that can contribute are the relevant resources and data sources, module calls, providers
+and outputs, plus everything they refer to (variables, locals, other resources), transitively
+across the module's files. The other blocks are blanked out as comment lines of the same
+lengths, so every kept position, line and column is unchanged, and a file with nothing left is
+not parsed at all.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass, field
 
 from ..parse.hcl_blocks import TopBlock, scan_blocks
 
@@ -24,51 +28,60 @@ RELEVANT_DATA = frozenset(
         "aws_vpc_endpoint_service",
     }
 )
-ALWAYS_KEPT = frozenset({"variable", "locals", "output", "module", "provider", "terraform"})
+ROOT_BLOCKS = frozenset({"module", "provider", "output"})
+
+_VAR = re.compile(r"\bvar\.([A-Za-z_][\w-]*)")
+_LOCAL = re.compile(r"\blocal\.([A-Za-z_][\w-]*)")
+_DATA = re.compile(r"\bdata\.([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)")
+_MODULE = re.compile(r"\bmodule\.([A-Za-z_][\w-]*)")
+_RESOURCE = re.compile(r"\b([a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z_][\w-]*)")
+_LOCAL_NAME = re.compile(r"^[ \t]*([A-Za-z_][\w-]*)[ \t]*=", re.M)
 
 
 def enabled() -> bool:
     return os.environ.get("ECRLINT_NO_PRESCAN", "") == ""
 
 
-def _blank(text: str, block: TopBlock) -> str:
-    """The block as comment lines of the same lengths, so nothing after it moves."""
-    lines = text[block.start : block.end].split("\n")
-    return "\n".join(("#" + " " * (len(line) - 1)) if line else "" for line in lines)
+@dataclass
+class _Node:
+    block: TopBlock
+    text: str
+    keys: set = field(default_factory=set)  # what other blocks call it: ("var", name), ...
+    kept: bool = False
 
 
-def relevant_text(text: str, resource_types: frozenset[str]) -> str | None:
-    """The text to parse: irrelevant blocks blanked, or None when nothing in the file matters.
+def _keys(block: TopBlock, text: str) -> set:
+    labels = block.labels
+    if block.type == "variable" and labels:
+        return {("var", labels[0])}
+    if block.type == "locals":
+        return {("local", name) for name in _LOCAL_NAME.findall(text)}
+    if block.type == "module" and labels:
+        return {("module", labels[0])}
+    if block.type == "data" and len(labels) == 2:
+        return {("data", labels[0], labels[1])}
+    if block.type == "resource" and len(labels) == 2:
+        return {("resource", labels[0], labels[1])}
+    return set()
 
-    Unbalanced input is returned whole, so the parser reports the error where it is.
-    """
-    blocks = scan_blocks(text)
-    if not blocks or _has_code_after(text, blocks[-1].end):
-        return text  # something the scanner could not close: let the parser say what
-    keep = [_initially_kept(b, resource_types) for b in blocks]
-    # Resources and data sources referred to by kept blocks are kept too, transitively.
-    changed = True
-    while changed:
-        changed = False
-        kept_text = "".join(text[b.start : b.end] for b, k in zip(blocks, keep) if k)
-        for i, block in enumerate(blocks):
-            if keep[i] or len(block.labels) != 2:
-                continue
-            prefix = "data." if block.type == "data" else ""
-            if re.search(rf"\b{prefix}{re.escape(block.labels[0])}\.{re.escape(block.labels[1])}\b", kept_text):
-                keep[i] = changed = True
-    if not any(keep):
-        return None
-    if all(keep):
-        return text
-    out, pos = [], 0
-    for block, kept in zip(blocks, keep):
-        if not kept:
-            out.append(text[pos : block.start])
-            out.append(_blank(text, block))
-            pos = block.end
-    out.append(text[pos:])
-    return "".join(out)
+
+def _references(text: str) -> set:
+    refs = {("var", m) for m in _VAR.findall(text)}
+    refs |= {("local", m) for m in _LOCAL.findall(text)}
+    refs |= {("module", m) for m in _MODULE.findall(text)}
+    refs |= {("data", a, b) for a, b in _DATA.findall(text)}
+    refs |= {("resource", a, b) for a, b in _RESOURCE.findall(text)}
+    return refs
+
+
+def _is_root(block: TopBlock, resource_types: frozenset[str]) -> bool:
+    if block.type in ROOT_BLOCKS:
+        return True
+    if block.type == "resource":
+        return bool(block.labels) and block.labels[0] in resource_types
+    if block.type == "data":
+        return bool(block.labels) and block.labels[0] in RELEVANT_DATA
+    return block.type not in ("variable", "locals", "terraform")  # unknown blocks: let the parser judge
 
 
 def _has_code_after(text: str, pos: int) -> bool:
@@ -79,11 +92,61 @@ def _has_code_after(text: str, pos: int) -> bool:
     return False
 
 
-def _initially_kept(block: TopBlock, resource_types: frozenset[str]) -> bool:
-    if block.type in ALWAYS_KEPT:
-        return True
-    if block.type == "resource":
-        return bool(block.labels) and block.labels[0] in resource_types
-    if block.type == "data":
-        return bool(block.labels) and block.labels[0] in RELEVANT_DATA
-    return True  # unknown top-level blocks: let the parser judge them
+def _blank(text: str, block: TopBlock) -> str:
+    """The block as comment lines of the same lengths, so nothing after it moves."""
+    lines = text[block.start : block.end].split("\n")
+    return "\n".join(("#" + " " * (len(line) - 1)) if line else "" for line in lines)
+
+
+def relevant_texts(texts: dict[str, str], resource_types: frozenset[str]) -> dict[str, str | None]:
+    """For each file of one module: the text to parse (irrelevant blocks blanked) or None.
+
+    A file the scanner cannot read to the end (unbalanced braces, an unterminated string) is
+    returned whole, so the parser reports the error where it is.
+    """
+    nodes: dict[str, list[_Node]] = {}
+    whole: set[str] = set()
+    for name, text in texts.items():
+        blocks = scan_blocks(text)
+        if blocks and _has_code_after(text, blocks[-1].end) or not blocks and text.strip() and _has_code_after(text, 0):
+            whole.add(name)
+        nodes[name] = [_Node(b, text[b.start : b.end]) for b in blocks]
+    provider: dict[tuple, list[_Node]] = {}
+    for file_nodes in nodes.values():
+        for node in file_nodes:
+            node.keys = _keys(node.block, node.text)
+            for key in node.keys:
+                provider.setdefault(key, []).append(node)
+    pending = [n for file_nodes in nodes.values() for n in file_nodes if _is_root(n.block, resource_types)]
+    while pending:
+        node = pending.pop()
+        if node.kept:
+            continue
+        node.kept = True
+        for ref in _references(node.text):
+            for target in provider.get(ref, ()):
+                if not target.kept:
+                    pending.append(target)
+    out: dict[str, str | None] = {}
+    for name, text in texts.items():
+        file_nodes = nodes[name]
+        if name in whole:
+            out[name] = text
+        elif not any(n.kept for n in file_nodes):
+            out[name] = None
+        elif all(n.kept for n in file_nodes):
+            out[name] = text
+        else:
+            parts, pos = [], 0
+            for node in file_nodes:
+                if not node.kept:
+                    parts += [text[pos : node.block.start], _blank(text, node.block)]
+                    pos = node.block.end
+            parts.append(text[pos:])
+            out[name] = "".join(parts)
+    return out
+
+
+def relevant_text(text: str, resource_types: frozenset[str]) -> str | None:
+    """`relevant_texts` for a module of one file."""
+    return relevant_texts({"": text}, resource_types)[""]
