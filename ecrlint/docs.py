@@ -7,7 +7,7 @@ import os
 from .catalog import Rule
 
 _LANG = {".tf": "hcl", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
-MAX_EXAMPLE_BYTES = 3000
+MAX_EXAMPLE_BYTES = 5000
 
 
 def _examples(rule: Rule, prefix: str) -> list[tuple[str, str, str]]:

@@ -1,7 +1,8 @@
 """HCL native syntax to located `hcl_ast` nodes.
 
-python-hcl2's grammar (a lark LALR parser that keeps positions) does the parsing; its
-dictionary output loses locations, so the lark tree is converted here instead.
+`parse_hcl` uses the fast hand-written parser (`hcl_native`) and falls back to python-hcl2's
+grammar, a lark LALR parser that keeps positions; its dictionary output loses locations, so
+the lark tree is converted here instead.
 """
 
 from __future__ import annotations
@@ -424,7 +425,24 @@ def _lark_message(err) -> str:
 
 
 def parse_hcl(text: str, path: str) -> Body:
-    """Parse a whole `.tf` file into a located Body; raises ParseError with line and column."""
+    """Parse a whole `.tf` file into a located Body; raises ParseError with line and column.
+
+    The hand-written parser reads first; python-hcl2's grammar, the reference, gets a second
+    look at anything it rejects, so a gap in the fast parser never costs the user a file.
+    """
+    from .hcl_native import parse_hcl_native
+
+    try:
+        return parse_hcl_native(text, path)
+    except ParseError as native_error:
+        try:
+            return parse_hcl_reference(text, path)
+        except ParseError:
+            raise native_error from None
+
+
+def parse_hcl_reference(text: str, path: str) -> Body:
+    """Parse with python-hcl2's lark grammar (slower; the reference the fast parser is tested against)."""
     from lark.exceptions import LarkError
 
     if not text.endswith("\n"):

@@ -81,6 +81,8 @@ class _Parser:
         m = _NUMBER.match(text, pos)
         if m and m.end() > pos:
             raw = m.group()
+            if len(raw) > 400:  # Python refuses to convert huge integers; no ECR value is one
+                raise self.fail("number literal too long", pos)
             number = float(raw) if any(c in raw for c in ".eE") else int(raw)
             return known(number, self.span(pos, m.end())), m.end()
         for word, data in _LITERALS.items():

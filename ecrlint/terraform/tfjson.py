@@ -8,8 +8,8 @@ asks for the shape it expects. Strings are templates: `${...}` parts are parsed 
 from __future__ import annotations
 
 from ..parse import ParseError
-from ..parse.hcl import split_template
 from ..parse.hcl_ast import Attribute, Block, Body, Expr, Literal, ObjectExpr, Template, TupleExpr
+from ..parse.hcl_native import parse_template_text
 from ..parse.json import JsonError, parse_json_value
 from ..values import Value
 
@@ -22,7 +22,7 @@ def _expr(value: Value, path: str) -> Expr:
     if isinstance(data, str):
         if "${" not in data:
             return Literal(value.span, data)
-        parts, directives = split_template(data, path, value.span.start_line)
+        parts, directives = parse_template_text(data, path, value.span.start_line, value.span.start_col + 1)
         if len(parts) == 1 and not isinstance(parts[0], str) and not directives:
             return parts[0]
         return Template(value.span, tuple(parts), directives)

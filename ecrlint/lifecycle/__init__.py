@@ -1,0 +1,12 @@
+"""The lifecycle engine: validation, exact evaluation and property search for ECR lifecycle policies.
+
+Modules, each with one job:
+
+* `schema` / `validate`: ECR401, everything PutLifecyclePolicy would reject, located.
+* `policy`, `tags`: a validated policy as rules with tag matchers.
+* `evaluate`: what ECR does to a given repository state (which rule expires or archives which image).
+* `languages`, `analysis`: exact answers about all possible states (ownership, shadowing) with witnesses.
+* `search`: Hypothesis search for the simplest counterexample state (imported lazily).
+* `properties`: the ECR402-404 questions, combining the two; `report` words the counterexamples.
+* `checks`: the four rule checks; `simulate`: the `ecrlint lifecycle simulate` command.
+"""

@@ -1,0 +1,271 @@
+"""The lifecycle rules ECR401-404 as Python checks (`check:` in their rule.yaml).
+
+A lifecycle policy is found in three places: `LifecyclePolicy` objects (Terraform
+`aws_ecr_lifecycle_policy`, standalone JSON), `Repository.inline_lifecycle_policy` (CloudFormation)
+and `RepositoryCreationTemplate.lifecycle_policy`. A document that depends on a condition is
+checked once per outcome and findings name the outcome; an unresolved document gives no finding,
+only an `Undecided`. ECR402-404 analyse only documents that ECR401 accepts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..checks import CheckContext, match, undecided
+from ..findings import Match, Undecided
+from ..iam.variants import variants
+from ..model import LifecyclePolicy, Model, ModelObject, Repository, RepositoryCreationTemplate
+from ..values import Value
+from .policy import Rule
+from .properties import can_empty, never_applies, protected_tags
+from .report import actions_text, counterexample_details, rule_details, state_text
+from .validate import Violation, evaluation_data, parse_text, validate
+
+
+@dataclass
+class _Source:
+    obj: ModelObject
+    document: Value
+    prefix: str  # pointer of the document inside the object ("" when the object is the policy)
+
+    def pointer(self, inner: str) -> str:
+        if not self.prefix:
+            return inner
+        return f"{self.prefix}.{inner}" if inner else self.prefix
+
+
+@dataclass
+class _Variant:
+    label: str | None  # the branch outcome, e.g. "condition IsProd is true"; None without branches
+    document: Value | None = None  # the parsed policy
+    violations: list[Violation] = field(default_factory=list)
+    data: dict[str, Any] | None = None  # plain policy, when valid and fully decided
+    unresolved: str | None = None  # why it cannot be analysed
+
+    def suffix(self) -> str:
+        return f" (when {self.label})" if self.label else ""
+
+
+def _sources(model: Model) -> Iterator[_Source]:
+    for obj in model.of(LifecyclePolicy):
+        if obj.document is not None:
+            yield _Source(obj, obj.document, "")
+    for obj in model.of(Repository):
+        if obj.inline_lifecycle_policy is not None:
+            yield _Source(obj, obj.inline_lifecycle_policy, "lifecycle_policy")
+    for obj in model.of(RepositoryCreationTemplate):
+        if obj.lifecycle_policy is not None:
+            yield _Source(obj, obj.lifecycle_policy, "lifecycle_policy")
+
+
+def _variants(source: _Source) -> list[_Variant] | str:
+    """The document once per branch outcome, validated; or why it cannot be judged at all."""
+    outcomes = variants(source.document)
+    if outcomes is None:
+        return "the lifecycle policy depends on too many conditions"
+    out: list[_Variant] = []
+    for label, value in outcomes:
+        if value is None:
+            continue  # the policy is absent in this outcome
+        variant = _Variant(label)
+        if value.is_unknown:
+            variant.unresolved = value.unknown_reason() or "the lifecycle policy is unresolved"
+            out.append(variant)
+            continue
+        if value.is_str:
+            parsed, problem = parse_text(value)
+            if problem is not None:
+                variant.violations = [problem]
+                out.append(variant)
+                continue
+            value = parsed
+        variant.document = value
+        variant.violations = validate(value)
+        if not variant.violations:
+            variant.data, variant.unresolved = evaluation_data(value)
+        out.append(variant)
+    return out
+
+
+def _rule_value(document: Value, rule: Rule) -> Value:
+    rules = document.get("rules")
+    if rules is not None and rules.is_list and rule.index < len(rules.data):
+        return rules.data[rule.index]
+    return document
+
+
+def _analysable(model: Model) -> Iterator[tuple[_Source, _Variant | None, str | None]]:
+    """(source, variant, None) for each policy outcome ECR402-404 can analyse; (source, None, reason) otherwise."""
+    for source in _sources(model):
+        found = _variants(source)
+        if isinstance(found, str):
+            yield source, None, found
+            continue
+        for variant in found:
+            if variant.violations:
+                continue  # ECR401 reports it; an invalid policy is not analysed
+            if variant.data is None:
+                yield source, None, (variant.unresolved or "the lifecycle policy is unresolved") + variant.suffix()
+                continue
+            yield source, variant, None
+
+
+def _dedupe(items: list[tuple[_Variant, Match]], total: int) -> Iterable[Match]:
+    """A finding in every branch outcome is reported once, without naming the outcome."""
+    if total <= 1:
+        yield from (m for _, m in items)
+        return
+    seen: dict[tuple[str, str], list[tuple[_Variant, Match]]] = {}
+    for variant, m in items:
+        base = m.message[: -len(variant.suffix())] if variant.suffix() else m.message
+        seen.setdefault((m.pointer, base), []).append((variant, m))
+    for (pointer, base), group in seen.items():
+        if len({id(v) for v, _ in group}) == total:
+            first = group[0][1]
+            yield Match(
+                message=base,
+                span=first.span,
+                address=first.address,
+                pointer=pointer,
+                construct_path=first.construct_path,
+                severity=first.severity,
+                details=first.details,
+            )
+        else:
+            yield from (m for _, m in group)
+
+
+# -- ECR401 ------------------------------------------------------------------------------
+def invalid_lifecycle_policy(model: Model, ctx: CheckContext) -> Iterable[Match | Undecided]:
+    for source in _sources(model):
+        found = _variants(source)
+        if isinstance(found, str):
+            yield undecided(source.obj, found, source.document, source.pointer(""))
+            continue
+        items: list[tuple[_Variant, Match]] = []
+        for variant in found:
+            if variant.document is None and variant.unresolved and not variant.violations:
+                yield undecided(source.obj, variant.unresolved + variant.suffix(), source.document, source.pointer(""))
+                continue
+            for violation in variant.violations:
+                items.append(
+                    (
+                        variant,
+                        match(
+                            source.obj,
+                            violation.message + variant.suffix(),
+                            violation.value,
+                            pointer=source.pointer(violation.pointer),
+                        ),
+                    )
+                )
+        yield from _dedupe(items, len(found))
+
+
+# -- ECR402 ------------------------------------------------------------------------------
+def lifecycle_expires_protected_tag(model: Model, ctx: CheckContext) -> Iterable[Match | Undecided]:
+    options = ctx.options
+    for source, variant, reason in _analysable(model):
+        if variant is None:
+            yield undecided(source.obj, reason, source.document, source.pointer(""))
+            continue
+        outcome = protected_tags(variant.data, tuple(options.protected_tags), options.lifecycle_budget)
+        for note in outcome.undecided:
+            yield undecided(source.obj, note + variant.suffix(), source.document, source.pointer(""))
+        for result in outcome.results:
+            example = result.example
+            rule = result.rule
+            message = (
+                f'{rule.label} can expire an image tagged "{result.tag}" (protected): with images '
+                f"{state_text(example.images, example.focus)}, {_focus_actions(example)}"
+            )
+            details = {
+                **rule_details(rule),
+                "protected_tag": result.tag,
+                "protected_patterns": list(options.protected_tags),
+                **counterexample_details(example),
+            }
+            yield match(
+                source.obj,
+                message + variant.suffix(),
+                _rule_value(variant.document, rule),
+                pointer=source.pointer(rule.pointer),
+                details=details,
+            )
+
+
+def _focus_actions(example) -> str:
+    return actions_text(example.evaluation, example.focus)
+
+
+# -- ECR403 ------------------------------------------------------------------------------
+def lifecycle_rule_never_applies(model: Model, ctx: CheckContext) -> Iterable[Match | Undecided]:
+    for source, variant, reason in _analysable(model):
+        if variant is None:
+            yield undecided(source.obj, reason, source.document, source.pointer(""))
+            continue
+        outcome = never_applies(variant.data, ctx.options.lifecycle_budget)
+        for note in outcome.undecided:
+            yield undecided(source.obj, note + variant.suffix(), source.document, source.pointer(""))
+        for result in outcome.results:
+            rule = result.rule
+            verb = "archives" if rule.action == "transition" else "expires"
+            if result.claimed_by:
+                claimers = " or ".join(f"{h.label} ({h.selection_text()})" for h in result.claimed_by)
+            else:
+                claimers = "higher-priority rules"
+            message = (
+                f"{rule.label} never {verb} any image: every image it selects ({rule.selection_text()}) "
+                f"is claimed first by {claimers}"
+            )
+            details: dict[str, Any] = {
+                **rule_details(rule),
+                "claimed_by": [h.pointer for h in result.claimed_by],
+            }
+            example = result.example
+            if example is not None:
+                target = example.focus[0]
+                owner = example.evaluation.decisions[target].owner
+                mark = example.evaluation.marks[rule.index][target]
+                message += (
+                    f"; e.g. with images {state_text(example.images, example.focus)}, {rule.label} would "
+                    f"{verb[:-1]} {target} ({mark}) but {owner.label} claims it"
+                )
+                details.update(counterexample_details(example))
+            selection = _rule_value(variant.document, rule)
+            selection = selection.get("selection") or selection
+            yield match(
+                source.obj,
+                message + variant.suffix(),
+                selection,
+                pointer=source.pointer(f"{rule.pointer}.selection"),
+                details=details,
+            )
+
+
+# -- ECR404 ------------------------------------------------------------------------------
+def lifecycle_can_empty_repository(model: Model, ctx: CheckContext) -> Iterable[Match | Undecided]:
+    for source, variant, reason in _analysable(model):
+        if variant is None:
+            yield undecided(source.obj, reason, source.document, source.pointer(""))
+            continue
+        outcome = can_empty(variant.data, ctx.options.lifecycle_budget)
+        for note in outcome.undecided:
+            yield undecided(source.obj, note + variant.suffix(), source.document, source.pointer(""))
+        for result in outcome.results:
+            example = result.example
+            rule = result.rule
+            message = (
+                f"the policy can expire every image in the repository: with images "
+                f"{state_text(example.images, example.focus)}, {actions_text(example.evaluation, example.focus)}"
+            )
+            details = {**rule_details(rule), **counterexample_details(example)}
+            yield match(
+                source.obj,
+                message + variant.suffix(),
+                _rule_value(variant.document, rule),
+                pointer=source.pointer(rule.pointer),
+                details=details,
+            )

@@ -1,0 +1,237 @@
+"""The three questions of ECR402-404, decided for one validated policy.
+
+Each question is decided exactly where `analysis` can (always, unless the tag patterns exceed the
+automaton bounds); the property search then looks for the simplest counterexample, and the smaller of
+the search's shrunk state and the exact witness is reported. When the exact analysis proves that no
+counterexample exists, no search runs. ECR403 needs both: the selections prove the shadowing and the
+search finds no state in which the rule acts.
+
+Results are cached by the policy's content, so the four checks share one analysis per policy.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .analysis import (
+    Counterexample,
+    can_mark,
+    emptying_counterexample,
+    is_shadowed,
+    protected_tag_counterexample,
+    shadow_illustration,
+    tag_space,
+)
+from .evaluate import Evaluation, Image
+from .languages import Undecidable
+from .policy import CompiledPolicy, Rule, compile_policy
+from .tags import Entry, glob_entry
+
+
+@dataclass(frozen=True)
+class ProtectedTagExpired:
+    rule: Rule
+    example: Counterexample
+    tag: str  # the protected tag on the expired image
+
+
+@dataclass(frozen=True)
+class RuleNeverApplies:
+    rule: Rule
+    claimed_by: tuple[Rule, ...]  # higher rules that each claim every image the rule selects (may be empty)
+    example: Counterexample | None  # the rule marks an image there, but a higher rule owns it
+
+
+@dataclass(frozen=True)
+class RepositoryEmptied:
+    rule: Rule  # expires the newest image
+    example: Counterexample
+
+
+@dataclass
+class Outcome:
+    results: list[Any] = field(default_factory=list)
+    undecided: list[str] = field(default_factory=list)
+
+
+def _key(policy: dict[str, Any]) -> str:
+    # Undecided text (an unresolved description) is keyed by its symbolic form; it never decides anything.
+    return json.dumps(policy, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _smaller(a: Counterexample | None, b: Counterexample | None) -> Counterexample | None:
+    if a is None or b is None:
+        return a or b
+    return a if a.size <= b.size else b
+
+
+def _space(policy: CompiledPolicy, protected: tuple[Entry, ...] = ()):
+    try:
+        return tag_space(policy, protected), None
+    except Undecidable as err:
+        return None, str(err)
+
+
+# -- ECR402 ------------------------------------------------------------------------------
+def protected_tags(policy: dict[str, Any], protected: tuple[str, ...], budget: int) -> Outcome:
+    return _protected_tags(_key(policy), tuple(protected), budget)
+
+
+@lru_cache(maxsize=256)
+def _protected_tags(key: str, protected: tuple[str, ...], budget: int) -> Outcome:
+    from .search import SearchSpace, find_state
+
+    outcome = Outcome()
+    if not protected:
+        return outcome
+    compiled = compile_policy(json.loads(key))
+    globs = tuple(glob_entry(g) for g in protected)
+    space, reason = _space(compiled, globs)
+    search_space = SearchSpace(compiled, globs, space)
+
+    def protected_tag(image: Image) -> str | None:
+        return next((t for t in image.tags if any(g.matches(t) for g in globs)), None)
+
+    for rule in compiled.rules:
+        if rule.action != "expire" or not can_mark(rule):
+            continue
+        exact: Counterexample | None = None
+        decided = space is not None
+        if space is not None:
+            try:
+                exact = protected_tag_counterexample(compiled, rule, globs, space)
+            except Undecidable as err:
+                decided, reason = False, str(err)
+        if decided and exact is None:
+            continue  # proven: this rule never expires a protected image
+
+        def hits(images: tuple[Image, ...], result: Evaluation, rule: Rule = rule) -> tuple[str, ...]:
+            """Images carrying a protected tag that `rule` expires."""
+            out = []
+            for image in images:
+                d = result.decisions[image.digest]
+                if d.action == "expire" and d.rule.index == rule.index and protected_tag(image) is not None:
+                    out.append(image.digest)
+            return tuple(out)
+
+        found = None
+        if search_space.reaches(rule):
+            found = find_state(
+                search_space,
+                lambda images, result: bool(hits(images, result)),
+                budget,
+                focus=rule,
+                focus_tags=search_space.protected,
+            )
+        searched = None
+        if found is not None:
+            images, result = found
+            searched = Counterexample(images, result, rule, hits(images, result))
+        example = _smaller(searched, exact)
+        if example is None:
+            outcome.undecided.append(f"{rule.label}: {reason}")
+            continue
+        image = next(i for i in example.images if i.digest == example.focus[0])
+        outcome.results.append(ProtectedTagExpired(rule, example, protected_tag(image) or ""))
+    return outcome
+
+
+# -- ECR403 ------------------------------------------------------------------------------
+def never_applies(policy: dict[str, Any], budget: int) -> Outcome:
+    return _never_applies(_key(policy), budget)
+
+
+@lru_cache(maxsize=256)
+def _never_applies(key: str, budget: int) -> Outcome:
+    from .search import SearchSpace, find_state
+
+    outcome = Outcome()
+    compiled = compile_policy(json.loads(key))
+    space, reason = _space(compiled)
+    if space is None:
+        outcome.undecided.append(reason or "undecidable")
+        return outcome
+    shadowed: list[Rule] = []
+    for rule in compiled.rules:
+        try:
+            if is_shadowed(compiled, rule, space):
+                shadowed.append(rule)
+        except Undecidable as err:
+            outcome.undecided.append(f"{rule.label}: {err}")
+    if not shadowed:
+        return outcome
+    # The search must not find a state in which a rule the analysis calls shadowed acts.
+    search_space = SearchSpace(compiled, (), space)
+    confirmed = []
+    for rule in shadowed:
+
+        def acts(images: tuple[Image, ...], result: Evaluation, rule: Rule = rule) -> bool:
+            return any(d.rule is not None and d.rule.index == rule.index for d in result.decisions.values())
+
+        if not search_space.reaches(rule) or find_state(search_space, acts, budget, focus=rule) is None:
+            confirmed.append(rule)
+        else:  # the analysis and the evaluator disagree: report nothing, but say so
+            outcome.undecided.append(f"{rule.label}: the search found a state in which it acts")
+    for rule in confirmed:
+        claimers = tuple(h for h in compiled.higher(rule) if _claims_all(h, rule, space))
+        example = shadow_illustration(compiled, rule) if can_mark(rule) else None
+        outcome.results.append(RuleNeverApplies(rule, claimers, example))
+    return outcome
+
+
+def _claims_all(higher: Rule, rule: Rule, space) -> bool:
+    """Whether `higher` alone claims every image `rule` selects."""
+    try:
+        return is_shadowed(CompiledPolicy((higher, rule)), rule, space)
+    except Undecidable:
+        return False
+
+
+# -- ECR404 ------------------------------------------------------------------------------
+def can_empty(policy: dict[str, Any], budget: int) -> Outcome:
+    return _can_empty(_key(policy), budget)
+
+
+@lru_cache(maxsize=256)
+def _can_empty(key: str, budget: int) -> Outcome:
+    from .search import SearchSpace, find_state
+
+    outcome = Outcome()
+    compiled = compile_policy(json.loads(key))
+    space, reason = _space(compiled)
+    exact: Counterexample | None = None
+    decided = space is not None
+    if space is not None:
+        try:
+            exact = emptying_counterexample(compiled, space)
+        except Undecidable as err:
+            decided, reason = False, str(err)
+    if decided and exact is None:
+        return outcome
+
+    def emptied(images: tuple[Image, ...], result: Evaluation) -> bool:
+        # Only states whose newest image is tagged count (see analysis.py): states list oldest first.
+        return bool(images) and bool(images[-1].tags) and len(result.expired()) == len(images)
+
+    found = find_state(SearchSpace(compiled, (), space), emptied, budget)
+    searched = None
+    if found is not None:
+        images, result = found
+        rule = result.decisions[images[-1].digest].rule
+        searched = Counterexample(images, result, rule, tuple(i.digest for i in images))
+    example = _smaller(searched, exact)
+    if example is None:
+        outcome.undecided.append(reason or "undecidable")
+        return outcome
+    outcome.results.append(RepositoryEmptied(example.rule, example))
+    return outcome
+
+
+def clear_cache() -> None:
+    """Forget cached analyses (benchmarks time the analysis, not the cache)."""
+    _protected_tags.cache_clear()
+    _never_applies.cache_clear()
+    _can_empty.cache_clear()

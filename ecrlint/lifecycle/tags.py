@@ -1,0 +1,107 @@
+"""Tag selectors: `tagPrefixList` prefixes, `tagPatternList` wildcard patterns and protected-tag globs.
+
+Each selector entry becomes an `Entry`: a matcher for real tags plus the pattern as a sequence of
+items (literal characters and wildcards) that `ecrlint.lifecycle.languages` turns into automata.
+Keeping literals as one-character strings and wildcards as sentinel objects means a `*` written in a
+prefix stays a literal character, never a wildcard.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+class Wildcard:
+    """A wildcard item: `*` (any run of characters, also empty) or `?` (exactly one character)."""
+
+    __slots__ = ("symbol",)
+
+    def __init__(self, symbol: str):
+        self.symbol = symbol
+
+    def __repr__(self) -> str:
+        return self.symbol
+
+
+STAR = Wildcard("*")
+ONE = Wildcard("?")
+
+MAX_PATTERN_WILDCARDS = 4  # "There is a maximum limit of four wildcards (*) per string."
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One requirement of a tag selection; an image meets it when any of its tags matches."""
+
+    kind: str  # prefix | pattern | glob
+    text: str
+    items: tuple = field(compare=False, repr=False)
+    regex: re.Pattern = field(compare=False, repr=False)
+
+    def matches(self, tag: str) -> bool:
+        if self.kind == "prefix":
+            return tag.startswith(self.text)
+        return self.regex.fullmatch(tag) is not None
+
+    @property
+    def unbounded(self) -> bool:
+        """True when infinitely many tags match, so any number of images can meet it."""
+        return STAR in self.items
+
+    def describe(self) -> str:
+        return f"{self.kind} {self.text!r}"
+
+
+def _regex(items: tuple) -> re.Pattern:
+    parts = []
+    for item in items:
+        if item is STAR:
+            parts.append(".*")
+        elif item is ONE:
+            parts.append(".")
+        else:
+            parts.append(re.escape(item))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def prefix_entry(prefix: str) -> Entry:
+    """`tagPrefixList` entry: a tag matches when it starts with the prefix (rule 13 of the evaluation rules)."""
+    items = (*prefix, STAR)
+    return Entry("prefix", prefix, items, _regex(items))
+
+
+def pattern_entry(pattern: str) -> Entry:
+    """`tagPatternList` entry: `*` matches any run of characters, the rest literally, anchored at both ends."""
+    items = tuple(STAR if ch == "*" else ch for ch in pattern)
+    return Entry("pattern", pattern, items, _regex(items))
+
+
+def glob_entry(glob: str) -> Entry:
+    """A protected-tag glob from the options: `*` any run of characters, `?` exactly one."""
+    items = tuple(STAR if ch == "*" else ONE if ch == "?" else ch for ch in glob)
+    return Entry("glob", glob, items, _regex(items))
+
+
+def count_wildcards(pattern: str) -> int:
+    return pattern.count("*")
+
+
+def instantiate(entry: Entry, fill: str) -> str:
+    """A tag matching `entry`: the first `*` becomes `fill`, other `*` vanish, each `?` becomes `x`."""
+    out: list[str] = []
+    used = False
+    for item in entry.items:
+        if item is STAR:
+            out.append("" if used else fill)
+            used = True
+        elif item is ONE:
+            out.append("x")
+        else:
+            out.append(item)
+    return "".join(out)
+
+
+def matches_all(entries: tuple[Entry, ...], tags: tuple[str, ...]) -> bool:
+    """Rule 10: every entry is matched by at least one of the image's tags."""
+    return all(any(entry.matches(tag) for tag in tags) for entry in entries)

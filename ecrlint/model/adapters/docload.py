@@ -1,0 +1,189 @@
+"""Reading and parsing structured documents (JSON or YAML) for the adapters of this package.
+
+A `Loader` reads a file at most once per run, never outside the scanned roots, and parses it by
+content: text that starts with `{` or `[` is read as JSON (exact JSON semantics and spans), anything
+else as YAML. Parse failures are kept on the document, so the caller decides whether the file looked
+like one of ours and deserves an ECR900.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ...parse import ParseError
+from ...source import Span
+from ...values import Value
+from . import Diagnostic
+
+MAX_FILE_BYTES = 64 * 1024 * 1024  # larger structured files are refused (ECR900 when they look like ours)
+
+# Cheap text markers of the inputs ecrlint reads. Used only to decide whether a file that failed to
+# parse deserves an ECR900: a broken package.json or k8s manifest is not ours and stays quiet.
+_OURS = re.compile(
+    r"AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::|\"?rulePriority\"?\s*:|\becr(?:-public)?:[A-Za-z*]"
+    r"|\"format_version\"[\s\S]{0,2000}\"(?:planned_values|resource_changes|terraform_version)\""
+    r"|\"artifacts\"[\s\S]*(?:aws:cloudformation:stack|cdk:cloud-assembly)"
+    r"|\"(?:lifecyclePolicyText|policyText|repositoryName|imageTagMutability|scanningConfiguration"
+    r"|replicationConfiguration|destinations|scanType|scanFrequency|Statement)\"\s*:"
+)
+SNIFF_BEFORE_PARSE = 256 * 1024  # larger files are parsed only when the sniff says they may be ours
+
+
+def looks_like_ours(text: str) -> bool:
+    return _OURS.search(text[:1_000_000]) is not None
+
+
+@dataclass
+class Document:
+    path: str  # display path, used in every span
+    abspath: str
+    text: str | None = None
+    value: Value | None = None
+    error: ParseError | None = None
+    read_error: str | None = None
+    syntax: str = ""  # json | yaml
+    reported: bool = False  # an ECR900 was already given for this document
+    skipped: bool = False  # large and not ours by the text sniff: not parsed
+
+    def diagnostic(self, prefix: str = "") -> Diagnostic:
+        if self.read_error is not None:
+            return Diagnostic(f"{prefix}cannot read file: {self.read_error}", Span.point(self.path, 1, 1))
+        err = self.error
+        assert err is not None
+        what = "JSON" if self.syntax == "json" else "YAML"
+        message = f"{prefix}cannot parse {what}: {err.message}"
+        return Diagnostic(message, Span.point(self.path, err.line, err.col))
+
+
+def parse_text(text: str, path: str, syntax: str = "") -> tuple[Value, str]:
+    """Parse JSON or YAML (chosen by `syntax`, else by content); raises ParseError."""
+    from ...parse.json import parse_json_value
+
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if syntax == "json" or (syntax != "yaml" and stripped[:1] in ("{", "[")):
+        try:
+            return parse_json_value(text, path), "json"
+        except ParseError:
+            if syntax == "json":
+                raise
+    from ...parse.yaml import parse_yaml_value
+
+    return parse_yaml_value(text, path), "yaml"
+
+
+def inside(abspath: str, roots: list[str]) -> bool:
+    real = os.path.realpath(abspath)
+    for root in roots:
+        base = os.path.realpath(root)
+        if real == base or real.startswith(base.rstrip(os.sep) + os.sep):
+            return True
+    return False
+
+
+@dataclass
+class Loader:
+    roots: list[str]
+    display_path: Callable[[str], str] | None = None
+    documents: dict[str, Document] = field(default_factory=dict)
+
+    def key(self, abspath: str) -> str:
+        return os.path.realpath(abspath)
+
+    def load(self, abspath: str, path: str, syntax: str = "", sniff: bool = False) -> Document:
+        key = self.key(abspath)
+        if key in self.documents:
+            doc = self.documents[key]
+            if doc.skipped and not sniff:  # named by a manifest or a parent template: it is ours after all
+                doc.skipped = False
+                self._parse(doc, syntax)
+            return doc
+        doc = Document(path=path, abspath=abspath)
+        self.documents[key] = doc
+        try:
+            size = os.path.getsize(abspath)
+            if size > MAX_FILE_BYTES:
+                with open(abspath, encoding="utf-8", errors="replace") as handle:
+                    doc.text = handle.read(65536)
+                doc.read_error = f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB"
+                return doc
+            with open(abspath, encoding="utf-8") as handle:
+                doc.text = handle.read()
+        except UnicodeDecodeError as err:
+            with open(abspath, encoding="utf-8", errors="replace") as handle:
+                doc.text = handle.read()
+            doc.read_error = f"not UTF-8 text ({err.reason} at byte {err.start})"
+            return doc
+        except OSError as err:
+            doc.read_error = err.strerror or str(err)
+            return doc
+        if sniff and len(doc.text) > SNIFF_BEFORE_PARSE and not looks_like_ours(doc.text):
+            doc.skipped = True
+            return doc
+        self._parse(doc, syntax)
+        return doc
+
+    def _parse(self, doc: Document, syntax: str) -> None:
+        assert doc.text is not None
+        doc.syntax = "json" if syntax == "json" else ""
+        try:
+            doc.value, doc.syntax = parse_text(doc.text, doc.path, syntax)
+        except ParseError as err:
+            doc.error = err
+            if not doc.syntax:
+                stripped = doc.text.lstrip("\ufeff \t\r\n")
+                doc.syntax = "json" if stripped[:1] in ("{", "[") or doc.path.endswith(".json") else "yaml"
+
+    def relative(self, parent: Document, reference: str) -> tuple[str, str] | None:
+        """(abspath, display path) of a file named relative to `parent`, if inside the roots."""
+        reference = reference.replace("\\", "/")
+        if reference.startswith("file://"):
+            reference = reference[len("file://") :]
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", reference) or reference.startswith("/"):
+            return None
+        abspath = os.path.normpath(os.path.join(os.path.dirname(parent.abspath), reference))
+        roots = self.roots or [os.path.dirname(parent.abspath)]
+        if not inside(abspath, roots) or not os.path.isfile(abspath):
+            return None
+        if callable(self.display_path):
+            path = self.display_path(abspath)
+            if isinstance(path, str) and path:
+                return abspath, path
+        return abspath, posixpath.normpath(posixpath.join(posixpath.dirname(parent.path), reference))
+
+
+def embedded_json(value: Value, file_text: str | None = None) -> Value:
+    """JSON written inside a string value (a policy or lifecycle text), parsed into located Values.
+
+    A YAML literal block (`|`) holding the JSON verbatim is parsed in place, so every node keeps
+    its exact line and column; JSON in a quoted string (escapes, or resolved through parameters)
+    gets the string's span on every node. Text that is not JSON is returned unchanged.
+    """
+    from ...parse.json import JsonError, parse_json_value
+
+    if not isinstance(value.data, str):
+        return value
+    span = value.span
+    if file_text is not None and not value.trace and span.end_line > span.start_line:
+        lines = file_text.split("\n")
+        first = lines[span.start_line - 1] if span.start_line - 1 < len(lines) else ""
+        if first[span.start_col - 1 : span.start_col] == "|" and span.end_line <= len(lines):
+            raw = lines[span.start_line : span.end_line]
+            indents = [len(line) - len(line.lstrip(" ")) for line in raw if line.strip()]
+            indent = min(indents) if indents else 0
+            if "\n".join(line[indent:] for line in raw).rstrip() == value.data.rstrip():
+                try:
+                    return parse_json_value("\n".join(raw), span.path, line_offset=span.start_line)
+                except JsonError:
+                    return value
+    try:
+        parsed = parse_json_value(value.data, span.path, origin=span)
+    except JsonError:
+        return value
+    return Value(parsed.data, span, value.provenance, value.trace, value.ref)
+
+
+__all__ = ["embedded_json", "Document", "Loader", "looks_like_ours", "parse_text", "inside", "MAX_FILE_BYTES"]
