@@ -23,12 +23,18 @@ resource "aws_ecr_lifecycle_policy" "orders" {
     rules = [
       {
         rulePriority = 1
+        description  = "Claim the image tagged latest so no later rule can expire it"
+        selection    = { tagStatus = "tagged", tagPatternList = ["latest"], countType = "imageCountMoreThan", countNumber = 1 }
+        action       = { type = "expire" }
+      },
+      {
+        rulePriority = 2
         description  = "Expire untagged images after 7 days"
         selection    = { tagStatus = "untagged", countType = "sinceImagePushed", countUnit = "days", countNumber = 7 }
         action       = { type = "expire" }
       },
       {
-        rulePriority = 2
+        rulePriority = 3
         description  = "Keep the last 100 release images"
         selection    = { tagStatus = "tagged", tagPatternList = ["v*"], countType = "imageCountMoreThan", countNumber = 100 }
         action       = { type = "expire" }
