@@ -20,6 +20,8 @@ SKIP_DIRS = {".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__",
 
 def kind_of(name: str) -> str | None:
     lowered = name.lower()
+    if lowered == "dockerfile" or lowered.startswith("dockerfile.") or lowered.endswith(".dockerfile"):
+        return "dockerfile"
     if lowered.endswith(".tf"):
         return "terraform"
     if lowered.endswith(".tf.json"):

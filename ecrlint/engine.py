@@ -27,6 +27,7 @@ def build_model(discovery: Discovery, options: Options, var_files: list[str], di
     result = AdapterResult()
     terraform = [f for f in discovery.files if f.kind in ("terraform", "terraform-json", "tfvars")]
     structured = [f for f in discovery.files if f.kind in ("json", "yaml")]
+    text_files = [f for f in discovery.files if f.kind in ("dockerfile", "yaml")]
     if terraform:
         from .model.adapters import terraform as tf_adapter
 
@@ -38,6 +39,10 @@ def build_model(discovery: Discovery, options: Options, var_files: list[str], di
             structured_adapter = None
         if structured_adapter is not None:
             result.extend(structured_adapter.build(structured, ctx))
+    if text_files:
+        from .model.adapters import textfiles
+
+        result.extend(textfiles.build(text_files, ctx))
     model = Model(objects=list(result.objects), diagnostics=list(result.diagnostics))
     return bind(model), result
 

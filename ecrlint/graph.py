@@ -11,6 +11,7 @@ import fnmatch
 
 from .model import (
     IamPolicy,
+    IamPolicyAttachment,
     IamRole,
     LifecyclePolicy,
     Model,
@@ -118,6 +119,17 @@ def _attach_role_policies(model: Model) -> None:
         targets = _targets(policy.attached_to, roles, lambda r: _name(r.name))
         for role in targets or []:
             role.attached_policies.append(policy)
+    # aws_iam_role_policy_attachment: the ARN joins the role's managed policy list.
+    for attachment in model.of(IamPolicyAttachment):
+        targets = _targets(attachment.role, roles, lambda r: _name(r.name))
+        for role in targets or []:
+            if attachment.policy_arn is None:
+                continue
+            current = role.managed_policy_arns
+            items = current.elements() if current is not None and current.is_list else []
+            if current is not None and not current.is_list:
+                items = [current]
+            role.managed_policy_arns = Value([*items, attachment.policy_arn], role.span)
 
 
 def bind(model: Model) -> Model:

@@ -33,6 +33,14 @@ __all__ = [
     "OrganizationsPolicy",
     "EksNodeGroup",
     "CodeBuildProject",
+    "Ec2LaunchTemplate",
+    "Ec2Instance",
+    "CodeDeployApplication",
+    "CodeDeployDeploymentGroup",
+    "IamPolicyAttachment",
+    "VpcEndpointRouteTableAssociation",
+    "BuildSpecFile",
+    "Dockerfile",
     "Model",
     "MODEL_TYPES",
 ]
@@ -249,6 +257,71 @@ class CodeBuildProject(ModelObject):
 
 
 @dataclass(eq=False)
+class Ec2LaunchTemplate(ModelObject):
+    """A launch template or launch configuration: user data shows what container instances run."""
+
+    kind: ClassVar[str] = "ec2_launch_template"
+    name: Value | None = None
+    user_data: Value | None = None  # the script text (decoded when written with base64encode/Fn::Base64)
+    image_id: Value | None = None
+    iam_instance_profile: Value | None = None
+
+
+@dataclass(eq=False)
+class Ec2Instance(ModelObject):
+    kind: ClassVar[str] = "ec2_instance"
+    user_data: Value | None = None
+    image_id: Value | None = None
+    iam_instance_profile: Value | None = None
+
+
+@dataclass(eq=False)
+class CodeDeployApplication(ModelObject):
+    kind: ClassVar[str] = "codedeploy_application"
+    defaults: ClassVar[dict[str, Any]] = {"compute_platform": "Server"}
+    name: Value | None = None
+    compute_platform: Value | None = None  # Server | Lambda | ECS
+
+
+@dataclass(eq=False)
+class CodeDeployDeploymentGroup(ModelObject):
+    kind: ClassVar[str] = "codedeploy_deployment_group"
+    application: Value | None = None  # application name or reference
+    ecs_services: Value | None = None  # list of {"cluster_name", "service_name"}; present for ECS targets
+    service_role: Value | None = None
+
+
+@dataclass(eq=False)
+class IamPolicyAttachment(ModelObject):
+    """A managed policy attached to a role by a separate resource (aws_iam_role_policy_attachment)."""
+
+    kind: ClassVar[str] = "iam_policy_attachment"
+    role: Value | None = None
+    policy_arn: Value | None = None
+
+
+@dataclass(eq=False)
+class VpcEndpointRouteTableAssociation(ModelObject):
+    kind: ClassVar[str] = "vpc_endpoint_route_table_association"
+    vpc_endpoint: Value | None = None
+    route_table: Value | None = None
+
+
+@dataclass(eq=False)
+class BuildSpecFile(ModelObject):
+    """A CodeBuild buildspec file, kept as text with its line numbers."""
+
+    kind: ClassVar[str] = "buildspec_file"
+    text: Value | None = None  # str Value; text_line_offset=0 so lines map to the file
+
+
+@dataclass(eq=False)
+class Dockerfile(ModelObject):
+    kind: ClassVar[str] = "dockerfile"
+    text: Value | None = None
+
+
+@dataclass(eq=False)
 class IamRole(ModelObject):
     kind: ClassVar[str] = "iam_role"
     name: Value | None = None
@@ -304,6 +377,14 @@ MODEL_TYPES: dict[str, type[ModelObject]] = {
         EcsTaskDefinition,
         EksNodeGroup,
         CodeBuildProject,
+        Ec2LaunchTemplate,
+        Ec2Instance,
+        CodeDeployApplication,
+        CodeDeployDeploymentGroup,
+        IamPolicyAttachment,
+        VpcEndpointRouteTableAssociation,
+        BuildSpecFile,
+        Dockerfile,
         IamRole,
         IamPolicy,
         ConfigRule,

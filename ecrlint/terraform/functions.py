@@ -294,6 +294,9 @@ def call_function(name: str, args: list[Value], span: Span) -> Value:
             if arg.data not in (None, ""):
                 return arg
         raise FunctionError("coalesce: no non-null argument")
+    if name in ("base64encode", "base64gzip"):
+        # Kept as the decoded text (like Fn::Base64): rules read user data as a script.
+        return args[0].with_trace(f"{name} (shown decoded)")
     if name == "jsonencode":
         # The structure is kept (with its spans); consumers that need JSON text render it.
         return args[0].with_trace("jsonencode")

@@ -23,7 +23,11 @@ from ...source import Span
 from ...values import Branch, Branches, Value, default, known, unknown
 from ..objects import (
     CodeBuildProject,
+    CodeDeployApplication,
+    CodeDeployDeploymentGroup,
     ConfigRule,
+    Ec2Instance,
+    Ec2LaunchTemplate,
     EcsTaskDefinition,
     EksNodeGroup,
     IamPolicy,
@@ -446,6 +450,69 @@ def _codebuild(r: _Resource) -> list[ModelObject]:
     ]
 
 
+def _launch_template(r: _Resource) -> list[ModelObject]:
+    if r.rtype == "AWS::AutoScaling::LaunchConfiguration":
+        return [
+            Ec2LaunchTemplate(
+                **r.header(),
+                name=r.get("LaunchConfigurationName"),
+                user_data=r.get("UserData"),
+                image_id=r.get("ImageId"),
+                iam_instance_profile=r.get("IamInstanceProfile"),
+            )
+        ]
+    return [
+        Ec2LaunchTemplate(
+            **r.header(),
+            name=r.get("LaunchTemplateName"),
+            user_data=r.get("LaunchTemplateData", "UserData"),
+            image_id=r.get("LaunchTemplateData", "ImageId"),
+            iam_instance_profile=r.get("LaunchTemplateData", "IamInstanceProfile", "Name")
+            or r.get("LaunchTemplateData", "IamInstanceProfile", "Arn"),
+        )
+    ]
+
+
+def _instance(r: _Resource) -> list[ModelObject]:
+    return [
+        Ec2Instance(
+            **r.header(),
+            user_data=r.get("UserData"),
+            image_id=r.get("ImageId"),
+            iam_instance_profile=r.get("IamInstanceProfile"),
+        )
+    ]
+
+
+def _codedeploy_app(r: _Resource) -> list[ModelObject]:
+    return [
+        CodeDeployApplication(**r.header(), name=r.get("ApplicationName"), compute_platform=r.get("ComputePlatform"))
+    ]
+
+
+def _codedeploy_group(r: _Resource) -> list[ModelObject]:
+    services = r.get("ECSServices")
+    if services is not None and services.is_list:
+        services = Value(
+            [
+                Value(
+                    {"cluster_name": dig(item, "ClusterName"), "service_name": dig(item, "ServiceName")},
+                    item.span,
+                )
+                for item in services.data
+            ],
+            services.span,
+        )
+    return [
+        CodeDeployDeploymentGroup(
+            **r.header(),
+            application=r.get("ApplicationName"),
+            ecs_services=services,
+            service_role=r.get("ServiceRoleArn"),
+        )
+    ]
+
+
 def _iam_role(r: _Resource) -> list[ModelObject]:
     inline: list[PolicyDocument] = []
     for item in r.listing("Policies"):
@@ -517,6 +584,11 @@ MAPPERS: dict[str, Callable[[_Resource], list[ModelObject]]] = {
     "AWS::IAM::ManagedPolicy": _iam_policy,
     "AWS::Config::ConfigRule": _config_rule,
     "AWS::Organizations::Policy": _organizations_policy,
+    "AWS::EC2::LaunchTemplate": _launch_template,
+    "AWS::AutoScaling::LaunchConfiguration": _launch_template,
+    "AWS::EC2::Instance": _instance,
+    "AWS::CodeDeploy::Application": _codedeploy_app,
+    "AWS::CodeDeploy::DeploymentGroup": _codedeploy_group,
 }
 
 BOOL_FIELDS = ("scan_on_push", "force_delete", "private_dns_enabled")

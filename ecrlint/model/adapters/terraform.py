@@ -8,9 +8,12 @@ passed down through a module is resolved where the resource is declared.
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 from ...parse import ParseError
+from ...parse.hcl_ast import GetAttr, Variable
 from ...source import SourceFile, Span
 from ...terraform.evaluate import Env, ModuleInstance, ResourceInstance, Scope
 from ...terraform.loader import ModuleSource, load_module, parse_terraform_file, registry_module_dirs
@@ -329,6 +332,89 @@ def _organizations_policy(inst, region, account):
     )
 
 
+def _launch_template(inst, region, account):
+    return _common(
+        inst,
+        m.Ec2LaunchTemplate,
+        region,
+        account,
+        name=inst.attr("name"),
+        user_data=inst.attr("user_data"),
+        image_id=inst.attr("image_id"),
+        iam_instance_profile=_first_block_attr(inst, "iam_instance_profile", "name")
+        or _first_block_attr(inst, "iam_instance_profile", "arn"),
+    )
+
+
+def _launch_configuration(inst, region, account):
+    return _common(
+        inst,
+        m.Ec2LaunchTemplate,
+        region,
+        account,
+        name=inst.attr("name"),
+        user_data=inst.attr("user_data") or inst.attr("user_data_base64"),
+        image_id=inst.attr("image_id"),
+        iam_instance_profile=inst.attr("iam_instance_profile"),
+    )
+
+
+def _instance(inst, region, account):
+    return _common(
+        inst,
+        m.Ec2Instance,
+        region,
+        account,
+        user_data=inst.attr("user_data") or inst.attr("user_data_base64"),
+        image_id=inst.attr("ami"),
+        iam_instance_profile=inst.attr("iam_instance_profile"),
+    )
+
+
+def _codedeploy_app(inst, region, account):
+    return _common(
+        inst,
+        m.CodeDeployApplication,
+        region,
+        account,
+        name=inst.attr("name"),
+        compute_platform=inst.attr("compute_platform"),
+    )
+
+
+def _codedeploy_group(inst, region, account):
+    services = [
+        known({"cluster_name": b.attr("cluster_name"), "service_name": b.attr("service_name")}, b.span)
+        for b in inst.blocks("ecs_service")
+    ]
+    return _common(
+        inst,
+        m.CodeDeployDeploymentGroup,
+        region,
+        account,
+        application=inst.attr("app_name"),
+        ecs_services=known(services, inst.block.span) if services else None,
+        service_role=inst.attr("service_role_arn"),
+    )
+
+
+def _policy_attachment(inst, region, account):
+    return _common(
+        inst, m.IamPolicyAttachment, region, account, role=inst.attr("role"), policy_arn=inst.attr("policy_arn")
+    )
+
+
+def _endpoint_route_table(inst, region, account):
+    return _common(
+        inst,
+        m.VpcEndpointRouteTableAssociation,
+        region,
+        account,
+        vpc_endpoint=inst.attr("vpc_endpoint_id"),
+        route_table=inst.attr("route_table_id"),
+    )
+
+
 BUILDERS = {
     "aws_ecr_repository": _repository,
     "aws_ecr_repository_creation_template": _creation_template,
@@ -354,6 +440,13 @@ BUILDERS = {
     "aws_iam_group_policy": _iam_policy("group"),
     "aws_config_config_rule": _config_rule,
     "aws_organizations_policy": _organizations_policy,
+    "aws_launch_template": _launch_template,
+    "aws_launch_configuration": _launch_configuration,
+    "aws_instance": _instance,
+    "aws_codedeploy_app": _codedeploy_app,
+    "aws_codedeploy_deployment_group": _codedeploy_group,
+    "aws_iam_role_policy_attachment": _policy_attachment,
+    "aws_vpc_endpoint_route_table_association": _endpoint_route_table,
 }
 
 
@@ -465,26 +558,64 @@ class _Project:
                 inputs=self.root_inputs(directory, module),
                 module_dirs=registry_module_dirs(directory),
             )
-            self.walk(instance, _provider_region(instance), module.display_dir)
+            self.walk(instance, _providers(instance, self.env.account_id), module.display_dir)
         return self.result
 
-    def walk(self, instance: ModuleInstance, region: Value | None, unit: str) -> None:
+    def walk(self, instance: ModuleInstance, providers: dict[str, _Provider], unit: str) -> None:
+        default_provider = providers.get("aws", _Provider(None, self.env.account_id))
         for resource in instance.all_instances():
             builder = BUILDERS.get(resource.type)
-            if builder is not None:
-                obj = builder(resource, region, self.env.account_id)
-                obj.extra["unit"] = unit  # the root configuration this object is deployed with
-                self.result.objects.append(obj)
+            if builder is None:
+                continue
+            provider = providers.get(_provider_key(resource), default_provider)
+            obj = builder(resource, provider.region, provider.account)
+            obj.extra["unit"] = unit  # the root configuration this object is deployed with
+            self.result.objects.append(obj)
         for name in sorted(instance.source.module_calls):
             for child in instance.children(name):
-                self.walk(child, region, unit)
+                self.walk(child, providers, unit)
 
 
-def _provider_region(instance: ModuleInstance) -> Value | None:
+@dataclass(frozen=True)
+class _Provider:
+    region: Value | None
+    account: str | None
+
+
+_ACCOUNT_IN_ARN = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):")
+
+
+def _provider_key(resource: ResourceInstance) -> str:
+    """`aws` or `aws.ALIAS`, from the resource's `provider` meta-argument."""
+    attribute = resource.block.body.attributes.get("provider")
+    expr = getattr(attribute, "expr", None)
+    if isinstance(expr, GetAttr) and isinstance(expr.target, Variable):
+        return f"{expr.target.name}.{expr.name}"
+    return "aws"
+
+
+def _providers(instance: ModuleInstance, account_id: str | None) -> dict[str, _Provider]:
+    """AWS provider configurations by key, with the region and, where the source says, the account."""
+    found: dict[str, _Provider] = {}
     for block in instance.source.providers:
-        if block.labels[:1] == ("aws",) and "alias" not in block.body.attributes and "region" in block.body.attributes:
-            return instance.eval(block.body.attributes["region"].expr, Scope())
-    return None
+        if block.labels[:1] != ("aws",):
+            continue
+        attrs = block.body.attributes
+        alias = instance.eval(attrs["alias"].expr, Scope()) if "alias" in attrs else None
+        key = f"aws.{alias.data}" if alias is not None and alias.is_known else "aws"
+        region = instance.eval(attrs["region"].expr, Scope()) if "region" in attrs else None
+        account = None
+        allowed = instance.eval(attrs["allowed_account_ids"].expr, Scope()) if "allowed_account_ids" in attrs else None
+        if allowed is not None and allowed.is_list and len(allowed.data) == 1 and allowed.data[0].is_known:
+            account = str(allowed.data[0].data)
+        for assume in block.body.blocks_of("assume_role"):
+            role = assume.body.attributes.get("role_arn")
+            value = instance.eval(role.expr, Scope()) if role is not None else None
+            if value is not None and value.is_known and isinstance(value.data, str):
+                m = _ACCOUNT_IN_ARN.match(value.data)
+                account = account or (m.group(1) if m else None)
+        found[key] = _Provider(region, account or (account_id if key == "aws" else None))
+    return found
 
 
 def _tfvars_order(path: str) -> tuple[int, str]:
