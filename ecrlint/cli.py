@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--show-suppressed", action="store_true", help="include suppressed findings in text, SARIF and JUnit output"
     )
+    check.add_argument("--jobs", "-j", type=int, help="parallel parser processes (default: the CPU count)")
+    check.add_argument("--no-cache", action="store_true", help="do not read or write the parse cache")
+    check.add_argument("--cache-dir", help="cache folder (default: $ECRLINT_CACHE_DIR or the user cache folder)")
     check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
     sub.add_parser("rules", help="list the rules")
@@ -103,6 +106,11 @@ def _settings(args):
         if not os.path.isfile(var_file):
             raise UsageError(f"no such variable file: {var_file}")
     baseline = args.baseline or (config.paths("baseline")[0] if config.get("baseline") else None)
+    from .cache import default_directory
+
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    if jobs < 1:
+        raise UsageError("--jobs must be at least 1")
     settings = Settings(
         paths=args.paths,
         options=options,
@@ -115,6 +123,8 @@ def _settings(args):
         per_path_ignores=config.get("per-path-ignores", {}),
         config_path=config.path,
         baseline=None if args.write_baseline else baseline,
+        cache_dir=None if args.no_cache else (args.cache_dir or default_directory()),
+        jobs=jobs,
     )
     return settings, args.fail_on or config.get("fail-on", "low")
 

@@ -35,6 +35,8 @@ class Settings:
     config_path: str | None = None
     baseline: str | None = None
     cwd: str | None = None
+    cache_dir: str | None = None  # None: no cache on disk
+    jobs: int = 1
 
 
 @dataclass
@@ -66,6 +68,13 @@ def _read(source) -> str:
 
 
 def run(settings: Settings, catalog: list[Rule] | None = None) -> RunResult:
+    from .cache import Cache, using
+
+    with using(Cache(settings.cache_dir)):
+        return _run(settings, catalog)
+
+
+def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
     from .suppress import (
         apply_baseline,
         apply_suppressions,
@@ -82,6 +91,10 @@ def run(settings: Settings, catalog: list[Rule] | None = None) -> RunResult:
     if discovery.missing:
         raise RunError(f"no such file or directory: {discovery.missing[0]}")
     model, adapted = build_model(discovery, settings.options, settings.var_files, lambda p: display_path(p, cwd))
+    if any(r.id in ("ECR402", "ECR403", "ECR404") for r in rules):
+        from .parallel import prefetch
+
+        prefetch(model, settings.options, settings.jobs)
     findings, undecided = evaluate(rules, model, settings.options)
 
     overrides = {}

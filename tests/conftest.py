@@ -10,6 +10,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
 
 
+def pytest_configure(config):
+    # Keep the suite away from the user's cache: every run of the tests starts cold.
+    import tempfile
+
+    os.environ["ECRLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="ecrlint-test-cache-")
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-snapshots", action="store_true", help="rewrite findings.snap.json files")
 

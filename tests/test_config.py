@@ -38,7 +38,7 @@ def _ids(project, capsys, *extra):
 
 
 def test_select_and_ignore_by_prefix_and_name(project, capsys):
-    _config(project, "select: [ECR1]\nignore: [force-delete-enabled, ECR107]\n")
+    _config(project, "select: [ECR1]\nignore: [force-delete-enabled, ECR107, basic-scanning-only]\n")
     code, ids, _ = _ids(project, capsys)
     assert ids == ["ECR101", "ECR102", "ECR104"] and code == 1
 

@@ -62,6 +62,13 @@ def _key(policy: dict[str, Any]) -> str:
     return json.dumps(policy, sort_keys=True, separators=(",", ":"), default=str)
 
 
+def _persisted(question: str, parts: tuple[str, ...], compute) -> Outcome:
+    """An answer remembered across runs (the search is deterministic, so it depends on its inputs only)."""
+    from ..cache import cached, content_key
+
+    return cached("lifecycle", content_key(question, *parts), compute)
+
+
 def _smaller(a: Counterexample | None, b: Counterexample | None) -> Counterexample | None:
     if a is None or b is None:
         return a or b
@@ -77,7 +84,8 @@ def _space(policy: CompiledPolicy, protected: tuple[Entry, ...] = ()):
 
 # -- ECR402 ------------------------------------------------------------------------------
 def protected_tags(policy: dict[str, Any], protected: tuple[str, ...], budget: int) -> Outcome:
-    return _protected_tags(_key(policy), tuple(protected), budget)
+    key = _key(policy)
+    return _persisted("402", (key, *protected, str(budget)), lambda: _protected_tags(key, tuple(protected), budget))
 
 
 @lru_cache(maxsize=256)
@@ -141,7 +149,8 @@ def _protected_tags(key: str, protected: tuple[str, ...], budget: int) -> Outcom
 
 # -- ECR403 ------------------------------------------------------------------------------
 def never_applies(policy: dict[str, Any], budget: int) -> Outcome:
-    return _never_applies(_key(policy), budget)
+    key = _key(policy)
+    return _persisted("403", (key, str(budget)), lambda: _never_applies(key, budget))
 
 
 @lru_cache(maxsize=256)
@@ -192,7 +201,8 @@ def _claims_all(higher: Rule, rule: Rule, space) -> bool:
 
 # -- ECR404 ------------------------------------------------------------------------------
 def can_empty(policy: dict[str, Any], budget: int) -> Outcome:
-    return _can_empty(_key(policy), budget)
+    key = _key(policy)
+    return _persisted("404", (key, str(budget)), lambda: _can_empty(key, budget))
 
 
 @lru_cache(maxsize=256)

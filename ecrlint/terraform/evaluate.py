@@ -38,6 +38,7 @@ from .functions import FunctionError, call_function
 from .loader import ModuleSource
 
 MAX_MODULE_DEPTH = 12
+EVALUATION_ERROR = "error: "  # prefix of the reason of an Unknown that Terraform itself would reject
 _UNSET = object()
 
 
@@ -396,12 +397,15 @@ class ModuleInstance:
     def _call(self, expr: Call, scope: Scope) -> Value:
         name = expr.name.split("::")[-1]
         if name in ("try", "can"):
+            # An attempt that fails (a missing attribute, an index out of range) falls through to
+            # the next, as in Terraform; one that is merely undecided makes the result undecided.
             for arg in expr.args:
                 value = self.eval(arg, scope)
-                if value.is_known:
-                    return known(True, expr.span) if name == "can" else value
-                if name == "try":
-                    return value  # the first attempt is undecided: so is try()
+                failed = isinstance(value.data, Unknown) and value.data.reason.startswith(EVALUATION_ERROR)
+                if name == "can":
+                    return known(not failed, expr.span) if value.is_known or failed else value
+                if not failed:
+                    return value
             return unknown(f"{name}() found no usable argument", expr.span)
         if name in ("file", "templatefile"):
             return self._file(expr, scope, name)
@@ -678,13 +682,13 @@ def _step(value: Value, key, span: Span, symbolic: str | None = None) -> Value:
             k = str(int(k))
         found = value.data.get(k) if isinstance(k, str) else None
         if found is None:
-            return unknown(f"attribute {k!r} not found", span, symbolic=symbolic)
+            return unknown(f"{EVALUATION_ERROR}attribute {k!r} not found", span, symbolic=symbolic)
         return found
     if value.is_list and isinstance(k, (int, float)) and not isinstance(k, bool):
         index = int(k)
         if 0 <= index < len(value.data):
             return value.data[index]
-        return unknown(f"index {index} out of range", span, symbolic=symbolic)
+        return unknown(f"{EVALUATION_ERROR}index {index} out of range", span, symbolic=symbolic)
     if value.is_list and isinstance(k, str):
         # attribute access on a list of objects (legacy splat)
         return unknown(f"cannot read {k!r} of a list", span, symbolic=symbolic)

@@ -133,7 +133,7 @@ def _lookup(span, args):
     if not table.is_map:
         raise FunctionError("lookup needs a map")
     if key.data in table.data:
-        return table.data[key.data]
+        return table.data[key.data]  # the element itself, known or not
     if len(args) > 2:
         return args[2]
     raise FunctionError(f"lookup: key {key.data!r} not found")
@@ -190,7 +190,6 @@ _SIMPLE: dict[str, Callable[[Span, list[Value]], Value]] = {
     "concat": _concat,
     "merge": _merge,
     "toset": _toset,
-    "lookup": _lookup,
     "element": _element,
     "flatten": _flatten,
     "jsondecode": _jsondecode,
@@ -257,6 +256,7 @@ def _identity(span, args):
 
 # Functions that keep located elements instead of flattening to plain data.
 _STRUCTURAL = {
+    "lookup": _lookup,
     "one": _one,
     "values": _values,
     "tolist": _tolist,
@@ -302,8 +302,9 @@ def call_function(name: str, args: list[Value], span: Span) -> Value:
         return args[0].with_trace("jsonencode")
     fn = _STRUCTURAL.get(name)
     if fn is not None:
-        if not args[0].is_known:
-            return unknown(args[0].unknown_reason() or "unknown argument", span)
+        for arg in [args[0], *args[1:2]] if name == "lookup" else args[:1]:
+            if not arg.is_known:
+                return unknown(arg.unknown_reason() or "unknown argument", span)
         return fn(span, args)
     if name == "format" and args and args[0].is_known and isinstance(args[0].data, str):
         undecided = [a for a in args[1:] if not a.fully_known()]

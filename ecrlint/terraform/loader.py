@@ -47,13 +47,15 @@ class ModuleSource:
 
 
 def parse_terraform_file(source: SourceFile, text: str) -> Body:
+    from ..parse import parse_cached
+
     if source.kind == "terraform-json" or source.path.endswith(".json"):
         from .tfjson import parse_tf_json
 
-        return parse_tf_json(text, source.path)
+        return parse_cached("tf.json", source.path, text, lambda: parse_tf_json(text, source.path))
     from ..parse.hcl import parse_hcl
 
-    return parse_hcl(text, source.path)
+    return parse_cached("hcl", source.path, text, lambda: parse_hcl(text, source.path))
 
 
 def load_module(

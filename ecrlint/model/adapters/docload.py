@@ -60,7 +60,10 @@ class Document:
 
 
 def parse_text(text: str, path: str, syntax: str = "") -> tuple[Value, str]:
-    """Parse JSON or YAML (chosen by `syntax`, else by content); raises ParseError."""
+    """Parse JSON or YAML (chosen by `syntax`, else by content); raises ParseError.
+
+    Not cached: rebuilding a located tree from a cache costs as much as parsing it again.
+    """
     from ...parse.json import parse_json_value
 
     stripped = text.lstrip("\ufeff \t\r\n")

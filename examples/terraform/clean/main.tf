@@ -1,4 +1,16 @@
 # A repository that follows every rule: ecrlint reports nothing here.
+resource "aws_ecr_registry_scanning_configuration" "this" {
+  scan_type = "ENHANCED"
+
+  rule {
+    scan_frequency = "CONTINUOUS_SCAN"
+    repository_filter {
+      filter      = "*"
+      filter_type = "WILDCARD"
+    }
+  }
+}
+
 resource "aws_kms_key" "images" {
   description = "ECR images"
 }

@@ -1,0 +1,68 @@
+"""Spread the expensive, independent work of a run over processes (`--jobs`).
+
+The lifecycle questions (ECR402-404) are answered per distinct policy by a deterministic search;
+they dominate a cold run on a large tree. They are computed here in a process pool and handed to
+the run's cache, so the checks that ask them afterwards find the answers. The answers do not
+depend on which process computed them, so the output is byte-identical whatever `--jobs` is.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+from .cache import MISSING, content_key, current
+from .checks import Options
+from .model import Model
+
+MIN_TASKS = 4  # below this, starting processes costs more than it saves
+
+
+def _question_tasks(model: Model, options: Options) -> list[tuple[str, tuple, tuple]]:
+    from .lifecycle.checks import _analysable
+    from .lifecycle.properties import _key
+
+    protected = tuple(options.protected_tags)
+    budget = options.lifecycle_budget
+    tasks: dict[tuple[str, str], tuple[str, tuple, tuple]] = {}
+    for _source, variant, _reason in _analysable(model):
+        if variant is None:
+            continue
+        key = _key(variant.data)
+        questions = {
+            "402": ((key, *protected, str(budget)), (key, protected, budget)),
+            "403": ((key, str(budget)), (key, budget)),
+            "404": ((key, str(budget)), (key, budget)),
+        }
+        for question, (cache_parts, call_args) in questions.items():
+            tasks[(question, content_key(question, *cache_parts))] = (question, cache_parts, call_args)
+    return [tasks[k] for k in sorted(tasks)]
+
+
+def _answer(task: tuple[str, tuple, tuple]):
+    from .lifecycle.properties import _can_empty, _never_applies, _protected_tags
+
+    question, _parts, args = task
+    return {"402": _protected_tags, "403": _never_applies, "404": _can_empty}[question](*args)
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def prefetch(model: Model, options: Options, jobs: int) -> None:
+    """Answer every lifecycle question of the run in parallel, into the current cache."""
+    if jobs < 2:
+        return
+    cache = current()
+    pending = [
+        t for t in _question_tasks(model, options) if cache.get("lifecycle", content_key(t[0], *t[1])) is MISSING
+    ]
+    if len(pending) < MIN_TASKS:
+        return
+    workers = min(jobs, len(pending), os.cpu_count() or 1)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        for task, outcome in zip(pending, pool.map(_answer, pending, chunksize=max(1, len(pending) // (workers * 4)))):
+            cache.put("lifecycle", content_key(task[0], *task[1]), outcome)

@@ -1,0 +1,30 @@
+variable "vpc_id" {
+  type = string
+}
+
+variable "endpoints" {
+  type    = any
+  default = {}
+}
+
+data "aws_vpc_endpoint_service" "this" {
+  for_each = var.endpoints
+
+  service = lookup(each.value, "service", null)
+
+  filter {
+    name   = "service-type"
+    values = [lookup(each.value, "service_type", "Interface")]
+  }
+}
+
+# expect: ECR304
+resource "aws_vpc_endpoint" "this" {
+  for_each = var.endpoints
+
+  vpc_id              = var.vpc_id
+  service_name        = data.aws_vpc_endpoint_service.this[each.key].service_name
+  vpc_endpoint_type   = lookup(each.value, "service_type", "Interface")
+  route_table_ids     = lookup(each.value, "service_type", "Interface") == "Gateway" ? lookup(each.value, "route_table_ids", null) : null
+  private_dns_enabled = lookup(each.value, "service_type", "Interface") == "Interface" ? lookup(each.value, "private_dns_enabled", null) : null
+}
