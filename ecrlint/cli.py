@@ -73,6 +73,9 @@ def _split(values: list[str]) -> list[str]:
 
 
 def _read_lines(path: str) -> list[str] | None:
+    """Source lines for code frames; never through a symlink, which may lead out of the scanned tree."""
+    if os.path.islink(path):
+        return None
     try:
         with open(path, encoding="utf-8") as handle:
             return handle.read().splitlines()

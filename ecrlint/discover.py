@@ -15,6 +15,7 @@ from functools import lru_cache
 from .source import SourceFile
 
 TERRAFORM_KINDS = ("terraform", "terraform-json", "tfvars")
+MAX_FILES = int(os.environ.get("ECRLINT_MAX_FILES", "100000"))  # a run stops collecting files here
 SKIP_DIRS = {".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__", ".venv", ".tox", ".mypy_cache"}
 
 
@@ -87,7 +88,8 @@ class Discovery:
     files: list[SourceFile] = field(default_factory=list)
     roots: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # paths given that do not exist
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): reported as ECR900
+    truncated: str | None = None  # the folder where collection stopped at MAX_FILES
 
 
 def _inside(path: str, root: str) -> bool:
@@ -143,6 +145,9 @@ def discover_files(paths: list[str], exclude: tuple[str, ...] = (), cwd: str | N
                     continue
                 if path in seen:
                     continue
+                if len(found.files) >= MAX_FILES:
+                    found.truncated = found.truncated or display_path(dirpath, cwd)
+                    break
                 seen.add(path)
                 found.files.append(SourceFile(display_path(path, cwd), path, kind, absolute))
     found.files.sort(key=lambda f: f.path)

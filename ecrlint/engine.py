@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 
 from .catalog import Rule
 from .checks import CheckContext, Options
-from .discover import Discovery
+from .discover import MAX_FILES, Discovery
 from .findings import Finding, Match, Undecided, finding_from
 from .graph import bind
 from .model import Model
 from .model.adapters import AdapterContext, AdapterResult, Diagnostic
+from .source import Span
 
 
 @dataclass
@@ -43,6 +44,13 @@ def build_model(discovery: Discovery, options: Options, var_files: list[str], di
         from .model.adapters import textfiles
 
         result.extend(textfiles.build(text_files, ctx))
+    for path, why in discovery.skipped:
+        result.diagnostics.append(Diagnostic(f"not read: {why}", Span(path, 1, 1, 1, 1)))
+    if discovery.truncated:
+        message = (
+            f"more than {MAX_FILES} input files: stopped collecting at {discovery.truncated}; the rest is not analysed"
+        )
+        result.diagnostics.append(Diagnostic(message, Span(discovery.truncated, 1, 1, 1, 1)))
     model = Model(objects=list(result.objects), diagnostics=list(result.diagnostics))
     return bind(model), result
 

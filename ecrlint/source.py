@@ -2,7 +2,43 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+
+# Inputs larger than this are refused with ECR900 instead of read (ECRLINT_MAX_FILE_MB overrides).
+MAX_FILE_BYTES = int(float(os.environ.get("ECRLINT_MAX_FILE_MB", "10")) * 1024 * 1024)
+
+
+class UnreadableInput(OSError):
+    """A file ecrlint will not read as text; message, line and column go into the ECR900 finding."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 1):
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def read_limited(abspath: str) -> str:
+    """The UTF-8 text of a file; raises UnreadableInput (too large, binary, not UTF-8) or OSError."""
+    size = os.path.getsize(abspath)
+    if size > MAX_FILE_BYTES:
+        raise UnreadableInput(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB ({size} bytes)")
+    with open(abspath, "rb") as handle:
+        data = handle.read()
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise UnreadableInput("binary file (it contains NUL bytes), not text", *_position(data, nul))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise UnreadableInput(f"not UTF-8 text (byte 0x{data[err.start]:02x})", *_position(data, err.start)) from None
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    return line, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..parse import ParseError
 from ..parse.hcl_ast import Attribute, Block, Body
-from ..source import SourceFile, Span
+from ..source import SourceFile, Span, UnreadableInput
 
 
 @dataclass
@@ -73,6 +73,8 @@ def load_module(
         module.files.append(source.path)
         try:
             texts[source.path] = read(source)
+        except UnreadableInput as err:
+            module.errors.append((source.path, ParseError(err.message, err.line, err.col)))
         except (OSError, UnicodeDecodeError) as err:
             module.errors.append((source.path, ParseError(f"cannot read file: {err}", 1, 1)))
     from . import prescan

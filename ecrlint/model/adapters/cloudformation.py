@@ -437,17 +437,24 @@ def _node_group(r: _Resource) -> list[ModelObject]:
     return [EksNodeGroup(**r.header(), node_role=r.get("NodeRole"))]
 
 
+_ENV_KEYS = (("name", "Name"), ("value", "Value"), ("type", "Type"))
+
+
 def _codebuild(r: _Resource) -> list[ModelObject]:
-    return [
-        CodeBuildProject(
-            **r.header(),
-            name=r.get("Name"),
-            service_role=r.get("ServiceRole"),
-            image=r.get("Environment", "Image"),
-            buildspec=r.get("Source", "BuildSpec"),
-            timeout_minutes=r.get("TimeoutInMinutes"),
-        )
+    project = CodeBuildProject(
+        **r.header(),
+        name=r.get("Name"),
+        service_role=r.get("ServiceRole"),
+        image=r.get("Environment", "Image"),
+        buildspec=r.get("Source", "BuildSpec"),
+        timeout_minutes=r.get("TimeoutInMinutes"),
+    )
+    project.extra["environment_variables"] = [
+        Value({k: a for k, key in _ENV_KEYS if (a := dig(v, key)) is not None}, v.span)
+        for v in r.listing("Environment", "EnvironmentVariables")
+        if v.is_map
     ]
+    return [project]
 
 
 def _launch_template(r: _Resource) -> list[ModelObject]:

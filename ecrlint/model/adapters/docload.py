@@ -15,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ...parse import ParseError
-from ...source import Span
+from ...source import (
+    MAX_FILE_BYTES,  # larger structured files are refused (ECR900 when they look like ours)
+    Span,
+)
 from ...values import Value
 from . import Diagnostic
-
-MAX_FILE_BYTES = 64 * 1024 * 1024  # larger structured files are refused (ECR900 when they look like ours)
 
 # Cheap text markers of the inputs ecrlint reads. Used only to decide whether a file that failed to
 # parse deserves an ECR900: a broken package.json or k8s manifest is not ours and stays quiet.

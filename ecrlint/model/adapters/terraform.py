@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ...parse import ParseError
 from ...parse.hcl_ast import GetAttr, Variable
-from ...source import SourceFile, Span
+from ...source import SourceFile, Span, UnreadableInput, read_limited
 from ...terraform.evaluate import Env, ModuleInstance, ResourceInstance, Scope
 from ...terraform.loader import ModuleSource, load_module, parse_terraform_file, registry_module_dirs
 from ...values import Value, known
@@ -266,6 +266,11 @@ def _node_group(inst, region, account):
 
 
 def _codebuild(inst, region, account):
+    variables = [
+        known({k: a for k in ("name", "value", "type") if (a := v.attr(k)) is not None}, v.span)
+        for env in inst.blocks("environment")[:1]
+        for v in env.blocks("environment_variable")
+    ]
     return _common(
         inst,
         m.CodeBuildProject,
@@ -276,6 +281,7 @@ def _codebuild(inst, region, account):
         image=_first_block_attr(inst, "environment", "image"),
         buildspec=_first_block_attr(inst, "source", "buildspec"),
         timeout_minutes=inst.attr("build_timeout"),
+        extra={"environment_variables": variables},
     )
 
 
@@ -478,8 +484,7 @@ class _Project:
         )
 
     def read(self, source: SourceFile) -> str:
-        with open(source.abspath, encoding="utf-8") as handle:
-            return handle.read()
+        return read_limited(source.abspath)
 
     def read_file(self, path: str) -> tuple[str, str] | None:
         if not self.inside_roots(path) or not os.path.isfile(path):
@@ -532,6 +537,9 @@ class _Project:
                 body = parse_terraform_file(source, self.read(source))
             except ParseError as err:
                 self.result.diagnostics.append(_diagnostic(source.path, err))
+                continue
+            except UnreadableInput as err:
+                self.result.diagnostics.append(_diagnostic(source.path, ParseError(err.message, err.line, err.col)))
                 continue
             except (OSError, UnicodeDecodeError) as err:
                 self.result.diagnostics.append(_diagnostic(source.path, ParseError(f"cannot read file: {err}")))

@@ -9,13 +9,12 @@ from __future__ import annotations
 import os
 import re
 
-from ...source import SourceFile, Span
+from ...source import SourceFile, Span, UnreadableInput, read_limited
 from ...values import Value
 from ..objects import BuildSpecFile, Dockerfile
 from . import AdapterContext, AdapterResult, file_error
 
 _BUILDSPEC_NAME = re.compile(r"^buildspec[\w.-]*\.ya?ml$", re.I)
-MAX_TEXT_BYTES = 1_000_000
 
 
 def is_buildspec(source: SourceFile) -> bool:
@@ -29,13 +28,12 @@ def build(files: list[SourceFile], ctx: AdapterContext) -> AdapterResult:
         if cls is None:
             continue
         try:
-            if os.path.getsize(source.abspath) > MAX_TEXT_BYTES:
-                result.diagnostics.append(file_error(source, f"file is larger than {MAX_TEXT_BYTES} bytes"))
-                continue
-            with open(source.abspath, encoding="utf-8") as handle:
-                text = handle.read()
-        except UnicodeDecodeError:
-            continue  # not text: nothing of ours
+            text = read_limited(source.abspath)
+        except UnreadableInput as err:
+            if source.kind == "dockerfile" and "larger" not in err.message:
+                continue  # a binary file named like a Dockerfile is nothing of ours
+            result.diagnostics.append(file_error(source, err.message, err.line, err.col))
+            continue
         except OSError as err:
             result.diagnostics.append(file_error(source, f"cannot read file: {err.strerror or err}"))
             continue
