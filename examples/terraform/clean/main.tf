@@ -5,7 +5,7 @@ resource "aws_ecr_registry_scanning_configuration" "this" {
   rule {
     scan_frequency = "CONTINUOUS_SCAN"
     repository_filter {
-      filter      = "*"
+      filter      = "orders"
       filter_type = "WILDCARD"
     }
   }
