@@ -30,10 +30,11 @@ def _registered() -> dict[str, type]:
         from .findings import Match
         from .lifecycle import analysis, evaluate, policy, properties, tags
         from .parse import ParseFailure, hcl_ast
+        from .query import Query, QueryNode
         from .source import Span
         from .values import Branch, Branches, Provenance, Unknown, Value
 
-        register(Span, Value, Unknown, Branches, Branch, Provenance, Match, ParseFailure)
+        register(Span, Value, Unknown, Branches, Branch, Provenance, Match, ParseFailure, Query, QueryNode)
         for module in (hcl_ast, analysis, evaluate, policy, properties, tags):
             for item in vars(module).values():
                 if isinstance(item, type) and item.__module__ == module.__name__:

@@ -57,7 +57,30 @@ class Query:
     paths: tuple[tuple[str, ...], ...]  # every path the query reads (for branch expansion)
 
 
+@dataclass(frozen=True)
+class QueryNode:
+    """A node of a compiled query: the grammar rule's name and its children (nodes or token text)."""
+
+    data: str
+    children: tuple
+
+
+def _plain_tree(node) -> QueryNode | str | None:
+    if node is None:
+        return None
+    if hasattr(node, "data"):
+        return QueryNode(str(node.data), tuple(_plain_tree(c) for c in node.children))
+    return str(node)
+
+
 def compile_query(text: str) -> Query:
+    """The compiled query, remembered in the run's cache so a warm run never loads the grammar."""
+    from ..cache import cached, content_key
+
+    return cached("query", content_key("query", text), lambda: _compile(text))
+
+
+def _compile(text: str) -> Query:
     from lark.exceptions import LarkError, UnexpectedInput
 
     try:
@@ -79,7 +102,7 @@ def compile_query(text: str) -> Query:
     for path in paths:
         if path[0] != var:
             raise QueryError(f"{'.'.join(path)}: paths must start with the selected name {var!r}")
-    return Query(kinds, var, where.children[0] if where else None, report_path, tuple(paths))
+    return Query(kinds, var, _plain_tree(where.children[0]) if where else None, report_path, tuple(paths))
 
 
 def _resolve(obj: ModelObject, path: tuple[str, ...], overrides: dict) -> Any:
