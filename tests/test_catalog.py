@@ -21,6 +21,7 @@ def test_ids_and_names_are_unique_and_sorted():
 def test_each_input_format_has_a_bad_fixture(rule):
     kinds = {
         "terraform": (".tf",),
+        "terraform-json": (".tf.json",),
         "cloudformation": (".cfn.yaml", ".cfn.json"),
         "tfplan": (".tfplan.json",),
         "json": (".policy.json", ".json"),
