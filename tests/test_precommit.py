@@ -12,6 +12,17 @@ import pytest
 from .conftest import ROOT
 
 REPOSITORY = """
+resource "aws_ecr_registry_scanning_configuration" "this" {
+  scan_type = "ENHANCED"
+  rule {
+    scan_frequency = "CONTINUOUS_SCAN"
+    repository_filter {
+      filter      = "*"
+      filter_type = "WILDCARD"
+    }
+  }
+}
+
 resource "aws_kms_key" "images" {
   description = "images"
 }
