@@ -109,3 +109,12 @@ def test_real_world_corpus_runs_without_traceback():
     assert code in (0, 1), err
     assert "Traceback" not in err
     json.loads(out)
+
+
+def test_every_rule_fires_in_the_examples(tmp_path):
+    from ecrlint.catalog import load_catalog
+
+    target = tmp_path / "out.json"
+    run(["check", "examples", "--format", "json", "--output", str(target)])
+    fired = {f["rule_id"] for f in json.loads(target.read_text())["findings"]}
+    assert [r.id for r in load_catalog() if r.id not in fired] == []
