@@ -31,6 +31,8 @@ from .hcl_ast import (
     UnaryOp,
     Variable,
 )
+from .hcl_template import closing_brace as _closing_brace
+from .hcl_template import template_expr as _template
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
@@ -320,21 +322,6 @@ class _Converter:
         return ForExpr(self.span(node), key_var, value_var, collection, key, value, condition, is_object, grouping)
 
 
-def _template(span: Span, parts: list, directives: bool) -> Expr:
-    merged: list = []
-    for part in parts:
-        if isinstance(part, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += part
-        else:
-            merged.append(part)
-    if not directives and len(merged) <= 1 and all(isinstance(p, str) for p in merged):
-        return Literal(span, merged[0] if merged else "")
-    if not directives and len(merged) == 1:
-        # "${x}" alone is x itself, keeping its type (HCL unwraps single interpolations).
-        return merged[0]
-    return Template(span, tuple(merged), directives)
-
-
 def split_template(text: str, path: str, first_line: int, depth: int = 0) -> tuple[list, bool]:
     """Split heredoc text into literal strings and parsed `${...}` expressions."""
     parts: list = []
@@ -369,28 +356,6 @@ def split_template(text: str, path: str, first_line: int, depth: int = 0) -> tup
     if literal:
         parts.append("".join(literal))
     return parts, directives
-
-
-def _closing_brace(text: str, pos: int) -> int:
-    depth = 0
-    in_string = False
-    while pos < len(text):
-        ch = text[pos]
-        if in_string:
-            if ch == "\\":
-                pos += 1
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            if depth == 0:
-                return pos
-            depth -= 1
-        pos += 1
-    return -1
 
 
 def parse_expression(text: str, path: str, line: int, col: int, depth: int = 0) -> Expr:

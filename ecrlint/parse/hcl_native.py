@@ -32,6 +32,8 @@ from .hcl_ast import (
     UnaryOp,
     Variable,
 )
+from .hcl_template import closing_brace as _closing_brace
+from .hcl_template import template_expr as _template
 
 _SPACE = re.compile(r"(?:[ \t\r]+|#[^\n]*|//[^\n]*|/\*.*?\*/)+", re.S)
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -551,42 +553,6 @@ class _Parser:
         if isinstance(template, Literal):
             return Template(span, (template.value,), False, text_line_offset=body_line - 1)
         return Template(span, (template,), False, text_line_offset=body_line - 1)
-
-
-def _template(span: Span, parts: list, directives: bool) -> Expr:
-    merged: list = []
-    for part in parts:
-        if isinstance(part, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += part
-        else:
-            merged.append(part)
-    if not directives and len(merged) <= 1 and all(isinstance(p, str) for p in merged):
-        return Literal(span, merged[0] if merged else "")
-    if not directives and len(merged) == 1:
-        return merged[0]  # "${x}" alone is x itself, keeping its type
-    return Template(span, tuple(merged), directives)
-
-
-def _closing_brace(text: str, pos: int) -> int:
-    depth = 0
-    in_string = False
-    while pos < len(text):
-        ch = text[pos]
-        if in_string:
-            if ch == "\\":
-                pos += 1
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            if depth == 0:
-                return pos
-            depth -= 1
-        pos += 1
-    return -1
 
 
 def parse_hcl_native(text: str, path: str) -> Body:
