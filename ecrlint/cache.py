@@ -99,11 +99,13 @@ class Cache:
             self.misses += 1
             return _MISSING
         self.hits += 1
-        self.memory[(namespace, key)] = value
+        if namespace not in FORGETFUL:
+            self.memory[(namespace, key)] = value
         return value
 
-    def put(self, namespace: str, key: str, value: Any) -> None:
-        self.memory[(namespace, key)] = value
+    def put(self, namespace: str, key: str, value: Any, remember: bool = True) -> None:
+        if remember:
+            self.memory[(namespace, key)] = value
         if self.directory is None:
             return
         from .serial import encode
@@ -130,6 +132,7 @@ class Cache:
 
 
 MISSING = _MISSING
+FORGETFUL = {"parse"}  # large entries, each used once per run: not kept in memory
 _current = Cache(None)
 
 
@@ -154,5 +157,5 @@ def cached(namespace: str, key: str, compute):
     value = cache.get(namespace, key)
     if value is MISSING:
         value = compute()
-        cache.put(namespace, key, value)
+        cache.put(namespace, key, value, remember=namespace not in FORGETFUL)
     return value

@@ -93,6 +93,7 @@ class Loader:
     roots: list[str]
     display_path: Callable[[str], str] | None = None
     documents: dict[str, Document] = field(default_factory=dict)
+    released: set[str] = field(default_factory=set)
 
     def key(self, abspath: str) -> str:
         return os.path.realpath(abspath)
@@ -140,6 +141,18 @@ class Loader:
             if not doc.syntax:
                 stripped = doc.text.lstrip("\ufeff \t\r\n")
                 doc.syntax = "json" if stripped[:1] in ("{", "[") or doc.path.endswith(".json") else "yaml"
+
+    def release(self, key: str) -> None:
+        """Forget a document whose objects are built, so its tree can be freed.
+
+        Its ECR900, if any, was already given; a later load of the same file reads it afresh.
+        """
+        doc = self.documents.get(key)
+        if doc is not None:
+            doc.value = None
+            doc.text = None
+            self.released.add(key)
+            del self.documents[key]
 
     def relative(self, parent: Document, reference: str) -> tuple[str, str] | None:
         """(abspath, display path) of a file named relative to `parent`, if inside the roots."""

@@ -15,6 +15,8 @@ is skipped quietly too. Bad input never raises.
 
 from __future__ import annotations
 
+import os
+
 from ...source import SourceFile
 from . import AdapterContext, AdapterResult
 from .docload import Document, Loader, looks_like_ours
@@ -45,6 +47,26 @@ def _kind_of(doc: Document) -> str | None:
     return None
 
 
+def _parent_first(source: SourceFile) -> tuple[int, int, str]:
+    """Order files so that CDK manifests and parent stacks are read before what they include.
+
+    A file they include is then known to be consumed before it would be read on its own, which
+    lets every document be built and released in one pass (a large tree is never held whole).
+    """
+    name = os.path.basename(source.path)
+    try:
+        with open(source.abspath, "rb") as handle:
+            head = handle.read(1 << 20)
+    except OSError:
+        return (2, 0, source.path)
+    depth = source.path.count("/")  # an enclosing assembly or stack sits higher in the tree
+    if name == "manifest.json" and b'"artifacts"' in head:
+        return (0, depth, source.path)
+    if b"AWS::CloudFormation::Stack" in head:
+        return (1, depth, source.path)
+    return (2, 0, source.path)
+
+
 def build(files: list[SourceFile], ctx: AdapterContext) -> AdapterResult:
     """Model objects and ECR900 diagnostics of all structured (JSON/YAML) files."""
     from . import cdk, cloudformation, rawjson, tfplan
@@ -53,43 +75,35 @@ def build(files: list[SourceFile], ctx: AdapterContext) -> AdapterResult:
     roots = list(ctx.roots) or sorted({f.root for f in files if f.root})
     display = ctx.display_path if callable(ctx.display_path) else None
     loader = Loader(roots=roots, display_path=display)
-
-    documents: list[tuple[Document, str]] = []
-    for source in sorted(files, key=lambda f: f.path):
-        if source.kind not in KINDS:
+    consumed: set[str] = set()
+    candidates = sorted((f for f in files if f.kind in KINDS), key=lambda f: f.path)
+    for source in sorted(candidates, key=_parent_first):
+        key = loader.key(source.abspath)
+        if key in consumed:
+            loader.release(key)
             continue
         syntax = "json" if source.path.endswith(".json") else ""
         doc = loader.load(source.abspath, source.path, syntax, sniff=True)
         if doc.value is None:
-            if not doc.reported and not doc.skipped and doc.text is not None and looks_like_ours(doc.text):
+            if not doc.reported and doc.text is not None and looks_like_ours(doc.text):
                 doc.reported = True
                 result.diagnostics.append(doc.diagnostic())
+            loader.release(key)
             continue
         kind = _kind_of(doc)
-        if kind is not None:
-            documents.append((doc, kind))
-
-    consumed: set[str] = set()
-    for doc, kind in documents:
         if kind == "cdk":
             consumed |= cdk.assembly_files(doc, loader)
+            result.extend(cdk.build_assembly(doc, ctx, loader))
         elif kind == "cloudformation":
             env = cloudformation.environment(ctx)
             consumed |= set(cloudformation.nested_template_files(doc, env, loader))
-
-    for doc, kind in documents:
-        key = loader.key(doc.abspath)
-        if key in consumed:
-            continue
-        if kind == "cdk":
-            result.extend(cdk.build_assembly(doc, ctx, loader))
-        elif kind == "cloudformation":
-            stack = cloudformation.StackInstance(doc=doc, env=cloudformation.environment(ctx))
+            stack = cloudformation.StackInstance(doc=doc, env=env)
             result.extend(cloudformation.build_stack(stack, ctx, loader))
         elif kind == "tfplan":
             result.extend(tfplan.build_plan(doc, ctx))
-        elif kind.startswith("raw:"):
+        elif kind is not None and kind.startswith("raw:"):
             result.extend(rawjson.build_raw(doc, ctx, kind[4:]))
+        loader.release(key)
     return result
 
 

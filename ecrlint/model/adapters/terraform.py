@@ -457,6 +457,21 @@ BUILDERS = {
 
 
 RELEVANT_RESOURCES = frozenset(BUILDERS)
+_DONE = object()  # a module whose root was walked and whose tree was let go
+_LOCAL_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.\.?/[^"]*)"', re.M)
+
+
+def _local_module_sources(directory: str, source: SourceFile, read) -> set[str]:
+    """Directories of the local modules a file calls (`source = "./..."`), read from its text."""
+    if source.kind == "tfvars":
+        return set()
+    try:
+        text = read(source)
+    except (OSError, UnicodeDecodeError):
+        return set()
+    if "module" not in text:
+        return set()
+    return {os.path.normpath(os.path.join(directory, m)) for m in _LOCAL_SOURCE.findall(text)}
 
 
 class _Project:
@@ -497,8 +512,9 @@ class _Project:
 
     def load_module(self, directory: str) -> ModuleSource | None:
         directory = os.path.normpath(directory)
-        if directory in self.modules:
+        if directory in self.modules and self.modules[directory] is not _DONE:
             return self.modules[directory]
+        reload = self.modules.get(directory) is _DONE  # parsed before: its ECR900s were already given
         files = self.by_dir.get(directory)
         if files is None:
             # A module outside the discovered set: a registry module under .terraform, or a local
@@ -512,20 +528,10 @@ class _Project:
                         files.append(SourceFile(self.display(path), path, kind))
         module = load_module(directory, files, self.read, RELEVANT_RESOURCES) if files else None
         self.modules[directory] = module
-        if module is not None:
+        if module is not None and not reload:
             for path, err in module.errors:
                 self.result.diagnostics.append(_diagnostic(path, err))
         return module
-
-    def child_dirs(self, module: ModuleSource) -> set[str]:
-        dirs = set()
-        for block in module.module_calls.values():
-            source = block.body.attributes.get("source")
-            expr = getattr(source, "expr", None)
-            value = getattr(expr, "value", None)
-            if isinstance(value, str) and value.startswith(("./", "../")):
-                dirs.add(os.path.normpath(os.path.join(module.directory, value)))
-        return dirs
 
     def root_inputs(self, directory: str, module: ModuleSource) -> dict[str, Value]:
         files = sorted(self.tfvars.get(directory, []), key=lambda f: _tfvars_order(f.path))
@@ -550,16 +556,18 @@ class _Project:
         return values
 
     def build(self) -> AdapterResult:
-        for directory in sorted(self.by_dir):
-            self.load_module(directory)
-        loaded = {d: mod for d, mod in self.modules.items() if mod is not None}
+        # Which directories are called as local child modules: found from the text, so that no
+        # module has to stay parsed while the others are read.
         children = set()
-        for module in loaded.values():
-            children |= self.child_dirs(module)
-        for directory in sorted(loaded):
-            if directory in children or directory not in self.by_dir:
+        for directory, files in self.by_dir.items():
+            for source in files:
+                children |= _local_module_sources(directory, source, self.read)
+        for directory in sorted(self.by_dir):
+            if directory in children:
                 continue
-            module = loaded[directory]
+            module = self.load_module(directory)
+            if module is None:
+                continue
             instance = ModuleInstance(
                 module,
                 self.env,
@@ -567,6 +575,9 @@ class _Project:
                 module_dirs=registry_module_dirs(directory),
             )
             self.walk(instance, _providers(instance, self.env.account_id), module.display_dir)
+            # A root's own tree is done: keep only modules that others may call again.
+            for done in [d for d in self.modules if d not in children]:
+                self.modules[done] = _DONE
         return self.result
 
     def walk(self, instance: ModuleInstance, providers: dict[str, _Provider], unit: str) -> None:
