@@ -38,6 +38,7 @@ from .functions import FunctionError, call_function
 from .loader import ModuleSource
 
 MAX_MODULE_DEPTH = 12
+MAX_INSTANCES = 10_000  # a larger count is left unexpanded (one instance with an unknown index)
 EVALUATION_ERROR = "error: "  # prefix of the reason of an Unknown that Terraform itself would reject
 _UNSET = object()
 
@@ -239,6 +240,9 @@ class ModuleInstance:
             ]
         if "count" in attrs:
             count = self.eval(attrs["count"].expr, Scope())
+            if _is_number(count.data) and count.data > MAX_INSTANCES:
+                scope = Scope(count_index=unknown(f"count of {count.data} is more than ecrlint expands", count.span))
+                return [ResourceInstance(self, mode, rtype, name, block, "?", scope)]
             if count.is_known and isinstance(count.data, (int, float)) and not isinstance(count.data, bool):
                 return [
                     ResourceInstance(self, mode, rtype, name, block, i, Scope(count_index=known(i, count.span)))
@@ -281,8 +285,8 @@ class ModuleInstance:
                 ]
         elif "count" in attrs:
             count = self.eval(attrs["count"].expr, Scope())
-            if count.is_known and isinstance(count.data, int) and not isinstance(count.data, bool):
-                calls = [(f"[{i}]", Scope(count_index=known(i, count.span))) for i in range(count.data)]
+            if count.is_known and _is_number(count.data) and 0 <= count.data <= MAX_INSTANCES:
+                calls = [(f"[{i}]", Scope(count_index=known(i, count.span))) for i in range(int(count.data))]
             else:
                 calls = [("[count]", Scope(count_index=unknown("count is not known", count.span)))]
         else:
@@ -458,6 +462,9 @@ class ModuleInstance:
             reason = left.unknown_reason() or right.unknown_reason() or "unknown operand"
             return unknown(reason, expr.span)
         a, b = left.plain(), right.plain()
+        if op in ("+", "-", "*", "/", "%", "<", ">", "<=", ">=") and not (_is_number(a) and _is_number(b)):
+            # HCL arithmetic and ordering take numbers only ("a" * 9999999999 is an error, not a string).
+            return unknown(f"{EVALUATION_ERROR}operator {op} needs numbers", expr.span)
         try:
             if op == "==":
                 return known(a == b, expr.span)
@@ -629,6 +636,10 @@ class ModuleInstance:
         if not steps or steps[0][0] != "attr":
             return unknown(f"module.{name} as a whole is not evaluated", span, symbolic=symbolic)
         return self._apply(child.output(steps[0][1], span), steps[1:], scope, span, symbolic)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _flatten(expr: Expr) -> tuple[Variable | None, list]:

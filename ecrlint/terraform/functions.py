@@ -51,6 +51,15 @@ def _tostr(v: Value) -> str:
     raise FunctionError(f"cannot convert {type(data).__name__} to string")
 
 
+MAX_GENERATED = 10_000  # elements a function may make up from a number (range); more is refused
+
+
+def _bounded(items):
+    if len(items) > MAX_GENERATED:
+        raise FunctionError(f"range() of more than {MAX_GENERATED} elements is not evaluated")
+    return list(items)
+
+
 def _format(span, args):
     fmt, rest = args[0].data, args[1:]
     if not isinstance(fmt, str):
@@ -216,7 +225,7 @@ _SIMPLE: dict[str, Callable[[Span, list[Value]], Value]] = {
     "abs": _strs(abs),
     "max": _strs(lambda *a: max(a)),
     "min": _strs(lambda *a: min(a)),
-    "range": _strs(lambda *a: list(range(*[int(x) for x in a]))),
+    "range": _strs(lambda *a: _bounded(range(*[int(x) for x in a]))),
     "reverse": _strs(lambda lst: list(reversed(lst))),
     "sort": _strs(lambda lst: sorted(lst)),
     "zipmap": _strs(lambda ks, vs: dict(zip(ks, vs))),
