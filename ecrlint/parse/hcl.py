@@ -34,6 +34,7 @@ from .hcl_ast import (
 from .hcl_template import closing_brace as _closing_brace
 from .hcl_template import template_expr as _template
 
+REFERENCE_FALLBACK_BYTES = 256 * 1024
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
 _HEREDOC_RE = re.compile(r"<<(-?)([a-zA-Z][a-zA-Z0-9._-]*)\r?\n(.*?)[ \t]*\2\r?\n?$", re.S)
@@ -150,7 +151,10 @@ class _Converter:
         return Literal(self.span(node), {"true": True, "false": False, "null": None}[word])
 
     def _int_lit(self, node, depth):
-        return Literal(self.span(node), int(str(node.children[0])))
+        text = str(node.children[0])
+        if len(text) > 400:
+            raise ParseError("number literal too long", *self._start(node))
+        return Literal(self.span(node), int(text))
 
     def _float_lit(self, node, depth):
         return Literal(self.span(node), float(str(node.children[0])))
@@ -400,9 +404,11 @@ def parse_hcl(text: str, path: str) -> Body:
     try:
         return parse_hcl_native(text, path)
     except ParseError as native_error:
+        if len(text) > REFERENCE_FALLBACK_BYTES:
+            raise  # the reference grammar is too slow on large broken files to be worth a second look
         try:
             return parse_hcl_reference(text, path)
-        except ParseError:
+        except (ParseError, ValueError):
             raise native_error from None
 
 

@@ -89,6 +89,13 @@ def _skip_trivia_and_literals(text: str, pos: int) -> tuple[int, str | None]:
 
 def scan_blocks(text: str) -> list[TopBlock]:
     """Top-level blocks in source order. Unbalanced input ends the scan early (the parser reports it)."""
+    try:
+        return _scan_blocks(text)
+    except RecursionError:  # strings nested in interpolations thousands deep: leave it to the parser
+        return []
+
+
+def _scan_blocks(text: str) -> list[TopBlock]:
     blocks: list[TopBlock] = []
     n = len(text)
     pos = 0

@@ -332,6 +332,8 @@ class _Parser:
             sign = -1 if self.take() == "-" else 1
             if sign < 0:
                 token = self.take()
+            if len(token) > 400:
+                raise self.fail("number literal too long")
             value = float(token) if any(c in token for c in ".eE") else int(token)
             return Literal(self.span(start, self.pos), sign * value)
         if token == "(":

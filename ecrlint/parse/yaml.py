@@ -414,6 +414,11 @@ def _resolve_plain(text: str) -> Any:
             return _BOOL[lowered]
         return text
     if first in "-+0123456789.":
+        lowered = text.lower()
+        if lowered in (".inf", "+.inf", "-.inf", ".nan"):
+            return float(lowered.replace(".", "", 1)) if "nan" not in lowered else float("nan")
+        if len(text) > 400:
+            return text  # a huge number is kept as text: Python refuses to convert it, and no ECR value is one
         from yaml.constructor import SafeConstructor
         from yaml.nodes import ScalarNode
         from yaml.resolver import Resolver

@@ -306,6 +306,12 @@ def call_function(name: str, args: list[Value], span: Span) -> Value:
     if name in ("base64encode", "base64gzip"):
         # Kept as the decoded text (like Fn::Base64): rules read user data as a script.
         return args[0].with_trace(f"{name} (shown decoded)")
+    if (
+        not args
+        and name in ("jsonencode", "base64encode", "base64gzip", "coalesce")
+        or (not args and name in _STRUCTURAL)
+    ):
+        raise FunctionError(f"{name}() needs an argument")
     if name == "jsonencode":
         # The structure is kept (with its spans); consumers that need JSON text render it.
         return args[0].with_trace("jsonencode")
@@ -314,7 +320,12 @@ def call_function(name: str, args: list[Value], span: Span) -> Value:
         for arg in [args[0], *args[1:2]] if name == "lookup" else args[:1]:
             if not arg.is_known:
                 return unknown(arg.unknown_reason() or "unknown argument", span)
-        return fn(span, args)
+        try:
+            return fn(span, args)
+        except FunctionError:
+            raise
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError) as err:
+            raise FunctionError(f"{name}(): {err}") from None
     if name == "format" and args and args[0].is_known and isinstance(args[0].data, str):
         undecided = [a for a in args[1:] if not a.fully_known()]
         if undecided:

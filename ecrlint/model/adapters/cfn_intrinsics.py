@@ -60,6 +60,17 @@ def partition_of(region: str) -> tuple[str, str]:
     return "aws", "amazonaws.com"
 
 
+def _index(data) -> int | None:
+    """A list index from a template value, or None when it is not a usable number."""
+    if isinstance(data, (bool, Unknown)) or not isinstance(data, (int, float, str)):
+        return None
+    try:
+        number = float(data)
+        return int(number) if number == number and abs(number) < 1e9 else None
+    except (ValueError, OverflowError):
+        return None
+
+
 @dataclass
 class StackEnvironment:
     """What is known about where a template is deployed."""
@@ -575,7 +586,7 @@ class TemplateScope:
         def select(parts: list[Value]) -> Value:
             idx, seq = parts
             try:
-                position = int(idx.data) if not isinstance(idx.data, (bool, Unknown)) else None
+                position = _index(idx.data)
             except (TypeError, ValueError):
                 position = None
             if position is None:
