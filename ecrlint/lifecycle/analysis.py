@@ -134,6 +134,36 @@ def marking_state(rule: Rule, tags: tuple[str, ...], now: datetime = SEARCH_NOW)
     ]
 
 
+def protected_floor(rule: Rule, protected: tuple[Entry, ...], space: TagSpace) -> tuple[int, int, float]:
+    """No state in which `rule` expires an image carrying a protected tag is smaller than this.
+
+    The image carries the fewest tags that meet the rule's entries and one protected glob. A `since*`
+    rule marks it once it is more than countNumber whole days old; a count rule needs countNumber newer
+    images it selects beside it, each with the fewest tags that meet its entries (at least one when
+    it selects tagged images only), on distinct push days (0, 1, 2, ... days old). A witness of this
+    size needs no search: nothing smaller exists.
+    """
+    entries = space.ids(rule.entries)
+    focus_tags = max(1, min(space.fewest_tags(entries | space.ids((glob,))) for glob in protected))
+    n = rule.count_number
+    if rule.count_type == COUNT_MORE_THAN:
+        per_image = max(1, space.fewest_tags(entries)) if rule.tag_status == "tagged" else 0
+        return (n + 1, focus_tags + n * per_image, n * (n + 1) // 2 * DAY.total_seconds())
+    return (1, focus_tags, (n + 1) * DAY.total_seconds())
+
+
+def emptying_floor(policy: CompiledPolicy, space: TagSpace) -> tuple[int, int, float] | None:
+    """No emptied state whose newest image is tagged is smaller than this: one image, tagged to be owned
+    by an expiring `since*` rule (count rules never mark the newest image) and old enough for it.
+    None when no rule can empty a repository."""
+    floors = [
+        (1, max(1, space.fewest_tags(space.ids(rule.entries))), (rule.count_number + 1) * DAY.total_seconds())
+        for rule in policy.rules
+        if _can_expire_newest(rule) and owned_tags(policy, rule, space, tagged=True) is not None
+    ]
+    return min(floors, default=None)
+
+
 def _counterexample(
     policy: CompiledPolicy, rule: Rule, images: list[Image], action: str | None
 ) -> Counterexample | None:
@@ -163,17 +193,22 @@ def protected_tag_counterexample(
 
 
 def emptying_counterexample(policy: CompiledPolicy, space: TagSpace) -> Counterexample | None:
-    """A state whose newest image is tagged and in which every image is expired."""
+    """The smallest state of one tagged image that some rule expires, so the repository is emptied."""
+    best: Counterexample | None = None
     for rule in policy.rules:
-        if rule.action != "expire" or rule.count_type == COUNT_MORE_THAN or not can_mark(rule):
+        if not _can_expire_newest(rule):
             continue
         tags = owned_tags(policy, rule, space, tagged=True)
         if tags is None:
             continue
         found = _emptied(policy, rule, marking_state(rule, tags))
-        if found is not None:
-            return found
-    return None
+        if found is not None and (best is None or found.size < best.size):
+            best = found
+    return best
+
+
+def _can_expire_newest(rule: Rule) -> bool:
+    return rule.action == "expire" and rule.count_type != COUNT_MORE_THAN and can_mark(rule)
 
 
 def _emptied(policy: CompiledPolicy, rule: Rule, images: list[Image]) -> Counterexample | None:

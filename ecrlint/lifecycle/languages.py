@@ -111,6 +111,27 @@ class TagSpace:
         return closures
 
     # -- covering ------------------------------------------------------------------------
+    def fewest_tags(self, required: frozenset[int]) -> int:
+        """The fewest tags that together meet every entry in `required` (a lower bound for any image that
+        must meet them, whatever else it must avoid). Breadth-first over the subsets of `required`."""
+        if not required:
+            return 0
+        masks = {s & required for s in self.signatures} - {frozenset()}
+        reached = {frozenset(): 0}
+        frontier = [frozenset()]
+        while frontier:
+            nxt = []
+            for covered in frontier:
+                for mask in masks:
+                    union = covered | mask
+                    if union not in reached:
+                        reached[union] = reached[covered] + 1
+                        if union == required:
+                            return reached[union]
+                        nxt.append(union)
+            frontier = nxt
+        return len(required) + 1  # some entry matches no tag at all: no image meets them
+
     def find_tags(self, required: frozenset[int], forbidden: list[frozenset[int]]) -> tuple[str, ...] | None:
         """Tags that together meet every entry in `required` and meet no set in `forbidden` entirely.
 

@@ -1,9 +1,11 @@
 """The three questions of ECR402-404, decided for one validated policy.
 
 Each question is decided exactly where `analysis` can (always, unless the tag patterns exceed the
-automaton bounds); the property search then looks for the simplest counterexample, and the smaller of
-the search's shrunk state and the exact witness is reported. When the exact analysis proves that no
-counterexample exists, no search runs. ECR403 needs both: the selections prove the shadowing and the
+automaton bounds). When the exact witness is as small as any counterexample can be (its *floor*: the
+fewest images, tags and days the question allows), it is reported as it is. Otherwise the property
+search looks for the simplest counterexample, and the smaller of the search's shrunk state and the
+exact witness is reported; where the analysis cannot decide, the search alone answers. When the
+exact analysis proves that no counterexample exists, no search runs. ECR403 needs both: the selections prove the shadowing and the
 search finds no state in which the rule acts.
 
 Results are cached by the policy's content, so the four checks share one analysis per policy.
@@ -20,7 +22,9 @@ from .analysis import (
     Counterexample,
     can_mark,
     emptying_counterexample,
+    emptying_floor,
     is_shadowed,
+    protected_floor,
     protected_tag_counterexample,
     shadow_illustration,
     tag_space,
@@ -115,6 +119,9 @@ def _protected_tags(key: str, protected: tuple[str, ...], budget: int) -> Outcom
                 decided, reason = False, str(err)
         if decided and exact is None:
             continue  # proven: this rule never expires a protected image
+        if exact is not None and exact.size <= protected_floor(rule, globs, space):
+            outcome.results.append(_protected_result(rule, exact, protected_tag))
+            continue  # proven minimal: no search can find a smaller state
 
         def hits(images: tuple[Image, ...], result: Evaluation, rule: Rule = rule) -> tuple[str, ...]:
             """Images carrying a protected tag that `rule` expires."""
@@ -142,9 +149,13 @@ def _protected_tags(key: str, protected: tuple[str, ...], budget: int) -> Outcom
         if example is None:
             outcome.undecided.append(f"{rule.label}: {reason}")
             continue
-        image = next(i for i in example.images if i.digest == example.focus[0])
-        outcome.results.append(ProtectedTagExpired(rule, example, protected_tag(image) or ""))
+        outcome.results.append(_protected_result(rule, example, protected_tag))
     return outcome
+
+
+def _protected_result(rule: Rule, example: Counterexample, protected_tag) -> ProtectedTagExpired:
+    image = next(i for i in example.images if i.digest == example.focus[0])
+    return ProtectedTagExpired(rule, example, protected_tag(image) or "")
 
 
 # -- ECR403 ------------------------------------------------------------------------------
@@ -221,6 +232,9 @@ def _can_empty(key: str, budget: int) -> Outcome:
             decided, reason = False, str(err)
     if decided and exact is None:
         return outcome
+    if exact is not None and exact.size <= emptying_floor(compiled, space):
+        outcome.results.append(RepositoryEmptied(exact.rule, exact))
+        return outcome  # proven minimal: no search can find a smaller state
 
     def emptied(images: tuple[Image, ...], result: Evaluation) -> bool:
         # Only states whose newest image is tagged count (see analysis.py): states list oldest first.

@@ -236,3 +236,43 @@ def test_search_agrees_with_the_exact_analysis():
         assert {x.rule.index for x in never_applies(policy, 100).results} == exact_403, policy
         emptied = can_empty(policy, 100).results
         assert bool(emptied) == (emptying_counterexample(compiled, space) is not None), policy
+
+
+def test_floors_are_lower_bounds_for_the_search():
+    """The sizes below which no counterexample exists hold for what the search finds, so skipping the
+    search for a witness at its floor never hides a smaller one."""
+    from ecrlint.lifecycle.analysis import Counterexample, emptying_floor, protected_floor
+    from ecrlint.lifecycle.search import SearchSpace, find_state
+
+    checked = 0
+    for policy in _random_policies(16, seed=11):
+        compiled = compile_policy(policy)
+        space = tag_space(compiled, PROTECTED)
+        search = SearchSpace(compiled, PROTECTED, space)
+        for r in compiled.rules:
+            if protected_tag_counterexample(compiled, r, PROTECTED, space) is None or not search.reaches(r):
+                continue
+
+            def expires_latest(images, result, r=r):
+                return any(
+                    result.decisions[i.digest].action == "expire"
+                    and result.decisions[i.digest].rule.index == r.index
+                    and "latest" in i.tags
+                    for i in images
+                )
+
+            found = find_state(search, expires_latest, 150, focus=r, focus_tags=search.protected)
+            assert found is not None, policy
+            size = Counterexample(found[0], found[1], r, ()).size
+            assert size >= protected_floor(r, PROTECTED, space), policy
+            checked += 1
+        if emptying_counterexample(compiled, space) is not None:
+
+            def emptied(images, result):
+                return bool(images) and bool(images[-1].tags) and len(result.expired()) == len(images)
+
+            found = find_state(SearchSpace(compiled, (), space), emptied, 150)
+            assert found is not None, policy
+            assert Counterexample(found[0], found[1], compiled.rules[0], ()).size >= emptying_floor(compiled, space)
+            checked += 1
+    assert checked >= 10
