@@ -23,23 +23,33 @@ class Analysis:
     files_scanned: int = 0
 
 
-def build_model(discovery: Discovery, options: Options, var_files: list[str], display) -> tuple[Model, AdapterResult]:
+MIN_PARALLEL_FILES = 200  # Terraform and JSON/YAML files each; below this a second process costs more than it saves
+
+
+def build_model(
+    discovery: Discovery, options: Options, var_files: list[str], display, jobs: int = 1
+) -> tuple[Model, AdapterResult]:
     ctx = AdapterContext(options=options, roots=discovery.roots, var_files=var_files, display_path=display)
     result = AdapterResult()
     terraform = [f for f in discovery.files if f.kind in ("terraform", "terraform-json", "tfvars")]
     structured = [f for f in discovery.files if f.kind in ("json", "yaml")]
     text_files = [f for f in discovery.files if f.kind in ("dockerfile", "yaml")]
+    structured_result = None
+    if structured:
+        from .model.adapters import structured as structured_adapter
+
+        if jobs > 1 and min(len(terraform), len(structured)) >= MIN_PARALLEL_FILES:
+            from .parallel import start_in_child
+
+            structured_result = start_in_child(structured_adapter.build, structured, ctx)
+        else:
+            structured_result = lambda: structured_adapter.build(structured, ctx)  # noqa: E731
     if terraform:
         from .model.adapters import terraform as tf_adapter
 
         result.extend(tf_adapter.build(terraform, ctx))
-    if structured:
-        try:
-            from .model.adapters import structured as structured_adapter
-        except ImportError:  # the structured-input adapter is optional in a partial install
-            structured_adapter = None
-        if structured_adapter is not None:
-            result.extend(structured_adapter.build(structured, ctx))
+    if structured_result is not None:
+        result.extend(structured_result())
     if text_files:
         from .model.adapters import textfiles
 

@@ -1,5 +1,10 @@
 """Spread the expensive, independent work of a run over processes (`--jobs`).
 
+The JSON and YAML files are modelled in a forked child while the parent models the Terraform
+files; the child hands its `AdapterResult` back pickled, and the parent merges it where the
+sequential run would have put it. Should the child fail in any way, the parent models those files
+itself, so `--jobs` never changes what a run reports.
+
 The lifecycle questions (ECR402-404) are answered per distinct policy by a deterministic search;
 they dominate a cold run on a large tree. They are computed here in a process pool and handed to
 the run's cache, so the checks that ask them afterwards find the answers. The answers do not
@@ -10,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 
 from .cache import MISSING, content_key, current
@@ -66,3 +72,43 @@ def prefetch(model: Model, options: Options, jobs: int) -> None:
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
         for task, outcome in zip(pending, pool.map(_answer, pending, chunksize=max(1, len(pending) // (workers * 4)))):
             cache.put("lifecycle", content_key(task[0], *task[1]), outcome)
+
+
+def start_in_child(function, *args):
+    """Start `function(*args)` in a forked child; returns a callable that waits for its result.
+
+    The result comes back pickled. Where fork is unavailable, or the child fails, the callable
+    computes the result in this process instead.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return lambda: function(*args)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, function, args), daemon=True)
+    try:
+        child.start()
+    except OSError:
+        return lambda: function(*args)
+    sender.close()
+
+    def result():
+        try:
+            payload = receiver.recv_bytes()
+            status, value = pickle.loads(payload)
+        except (EOFError, OSError, pickle.PickleError):
+            status, value = "failed", None
+        finally:
+            receiver.close()
+            child.join()
+        return value if status == "ok" else function(*args)
+
+    return result
+
+
+def _child(sender, function, args) -> None:
+    try:
+        payload = pickle.dumps(("ok", function(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:  # noqa: BLE001 - any failure: the parent computes the result itself
+        payload = pickle.dumps(("failed", None))
+    sender.send_bytes(payload)
+    sender.close()

@@ -90,7 +90,9 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
     discovery = discover_files(settings.paths, settings.exclude, cwd=cwd)
     if discovery.missing:
         raise RunError(f"no such file or directory: {discovery.missing[0]}")
-    model, adapted = build_model(discovery, settings.options, settings.var_files, lambda p: display_path(p, cwd))
+    model, adapted = build_model(
+        discovery, settings.options, settings.var_files, lambda p: display_path(p, cwd), settings.jobs
+    )
     if any(r.id in ("ECR402", "ECR403", "ECR404") for r in rules):
         from .parallel import prefetch
 

@@ -79,11 +79,18 @@ def _smaller(a: Counterexample | None, b: Counterexample | None) -> Counterexamp
     return a if a.size <= b.size else b
 
 
+@lru_cache(maxsize=64)
 def _space(policy: CompiledPolicy, protected: tuple[Entry, ...] = ()):
+    """The tag space of a policy, shared by the questions asked of it (ECR403 and ECR404 ask the same)."""
     try:
         return tag_space(policy, protected), None
     except Undecidable as err:
         return None, str(err)
+
+
+@lru_cache(maxsize=64)
+def _compiled(key: str) -> CompiledPolicy:
+    return compile_policy(json.loads(key))
 
 
 # -- ECR402 ------------------------------------------------------------------------------
@@ -99,7 +106,7 @@ def _protected_tags(key: str, protected: tuple[str, ...], budget: int) -> Outcom
     outcome = Outcome()
     if not protected:
         return outcome
-    compiled = compile_policy(json.loads(key))
+    compiled = _compiled(key)
     globs = tuple(glob_entry(g) for g in protected)
     space, reason = _space(compiled, globs)
     search_space = SearchSpace(compiled, globs, space)
@@ -169,7 +176,7 @@ def _never_applies(key: str, budget: int) -> Outcome:
     from .search import SearchSpace, find_state
 
     outcome = Outcome()
-    compiled = compile_policy(json.loads(key))
+    compiled = _compiled(key)
     space, reason = _space(compiled)
     if space is None:
         outcome.undecided.append(reason or "undecidable")
@@ -221,7 +228,7 @@ def _can_empty(key: str, budget: int) -> Outcome:
     from .search import SearchSpace, find_state
 
     outcome = Outcome()
-    compiled = compile_policy(json.loads(key))
+    compiled = _compiled(key)
     space, reason = _space(compiled)
     exact: Counterexample | None = None
     decided = space is not None
@@ -259,3 +266,5 @@ def clear_cache() -> None:
     _protected_tags.cache_clear()
     _never_applies.cache_clear()
     _can_empty.cache_clear()
+    _space.cache_clear()
+    _compiled.cache_clear()
