@@ -61,17 +61,18 @@ def _document_accounts(document: PolicyDocument | None, services: tuple[str, ...
 
 
 def _bound_repository(obj: ModelObject, model: Model | None) -> ModelObject | None:
-    if model is None:
+    if model is None or not isinstance(obj, (RepositoryPolicy, PublicRepositoryPolicy)):
         return None
-    if isinstance(obj, RepositoryPolicy):
-        for repo in model.of(Repository):
-            if any(p is obj for p in repo.policies):
-                return repo
-    if isinstance(obj, PublicRepositoryPolicy):
-        for repo in model.of(PublicRepository):
-            if any(p is obj for p in repo.policies):
-                return repo
-    return None
+    return model.derived("iam.policy-repositories", _repositories_by_policy).get(id(obj))
+
+
+def _repositories_by_policy(model: Model) -> dict[int, ModelObject]:
+    """The repository each bound policy object belongs to (the first one, in model order)."""
+    found: dict[int, ModelObject] = {}
+    for repo in model.of(Repository, PublicRepository):
+        for policy in repo.policies:
+            found.setdefault(id(policy), repo)
+    return found
 
 
 def owner_account(

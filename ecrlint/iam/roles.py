@@ -43,6 +43,39 @@ def _refers_to(value: Value | None, role: IamRole) -> bool:
     return False
 
 
+class _AttachmentIndex:
+    """The model's standalone policies by the role references and names their attachments mention,
+    so finding a role's policies does not scan every policy for every role."""
+
+    def __init__(self, model: Model):
+        self.policies = model.of(IamPolicy)
+        self.by_key: dict[str, set[int]] = {}
+        for n, policy in enumerate(self.policies):
+            if policy.attached_to is None:
+                continue
+            for element in policy.attached_to.elements():
+                keys = []
+                if element.ref is not None:
+                    parts = element.ref.split(".")
+                    keys += ["ref:" + ".".join(parts[:k]) for k in range(1, len(parts) + 1)]
+                text, exact = scalar_text(element)
+                if exact and text:
+                    keys.append("name:" + text)
+                for key in keys:
+                    self.by_key.setdefault(key, set()).add(n)
+
+    def candidates(self, role: IamRole) -> list[IamPolicy]:
+        """Policies that may be attached to `role`, in model order (`_refers_to` decides)."""
+        found = set(self.by_key.get("ref:" + role.address, ()))
+        if role.name is not None and role.name.is_known and isinstance(role.name.data, str):
+            found |= self.by_key.get("name:" + role.name.data, set())
+        return [self.policies[n] for n in sorted(found)]
+
+
+def _attachment_index(model: Model) -> _AttachmentIndex:
+    return model.derived("iam.attachments", _AttachmentIndex)
+
+
 def role_policies(role: IamRole, model: Model | None = None) -> RolePolicies:
     result = RolePolicies()
     seen: set[int] = set()
@@ -52,7 +85,7 @@ def role_policies(role: IamRole, model: Model | None = None) -> RolePolicies:
             result.documents.append((f"inline policy #{index + 1}", document))
     attached: list[IamPolicy] = list(role.attached_policies)
     if model is not None:
-        for policy in model.of(IamPolicy):
+        for policy in _attachment_index(model).candidates(role):
             if policy not in attached and _refers_to(policy.attached_to, role):
                 attached.append(policy)
     for policy in attached:

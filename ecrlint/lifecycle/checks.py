@@ -60,6 +60,15 @@ def _sources(model: Model) -> Iterator[_Source]:
             yield _Source(obj, obj.lifecycle_policy, "lifecycle_policy")
 
 
+def _variants_of(model: Model, source: _Source) -> list[_Variant] | str:
+    """`_variants`, computed once per document for the four lifecycle rules and the prefetch."""
+    memo = model.derived("lifecycle.variants", lambda _model: {})
+    key = id(source.document)
+    if key not in memo:
+        memo[key] = _variants(source)
+    return memo[key]
+
+
 def _variants(source: _Source) -> list[_Variant] | str:
     """The document once per branch outcome, validated; or why it cannot be judged at all."""
     outcomes = variants(source.document)
@@ -99,7 +108,7 @@ def _rule_value(document: Value, rule: Rule) -> Value:
 def _analysable(model: Model) -> Iterator[tuple[_Source, _Variant | None, str | None]]:
     """(source, variant, None) for each policy outcome ECR402-404 can analyse; (source, None, reason) otherwise."""
     for source in _sources(model):
-        found = _variants(source)
+        found = _variants_of(model, source)
         if isinstance(found, str):
             yield source, None, found
             continue
@@ -140,7 +149,7 @@ def _dedupe(items: list[tuple[_Variant, Match]], total: int) -> Iterable[Match]:
 # -- ECR401 ------------------------------------------------------------------------------
 def invalid_lifecycle_policy(model: Model, ctx: CheckContext) -> Iterable[Match | Undecided]:
     for source in _sources(model):
-        found = _variants(source)
+        found = _variants_of(model, source)
         if isinstance(found, str):
             yield undecided(source.obj, found, source.document, source.pointer(""))
             continue

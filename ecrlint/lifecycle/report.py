@@ -101,12 +101,12 @@ def rule_details(rule: Rule) -> dict[str, Any]:
 
 def counterexample_details(example: Counterexample, now: datetime = SEARCH_NOW) -> dict[str, Any]:
     images = list(example.images)
-    rows = [image_details(i, example.evaluation.decisions[i.digest], now) for i in images]
     details: dict[str, Any] = {"image_count": len(images)}
-    if len(rows) > MAX_DETAILED:
+    listed = images
+    if len(images) > MAX_DETAILED:
         keep = {i.digest for i in images[:10] + images[-10:]} | set(example.focus)
-        rows = [r for r in rows if r["image"] in keep]
-        details["images_left_out"] = len(images) - len(rows)
-    details["images"] = rows
+        listed = [i for i in images if i.digest in keep]
+        details["images_left_out"] = len(images) - len(listed)
+    details["images"] = [image_details(i, example.evaluation.decisions[i.digest], now) for i in listed]
     details["focus"] = list(example.focus)
     return details

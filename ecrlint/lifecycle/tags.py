@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 class Wildcard:
@@ -89,17 +90,21 @@ def count_wildcards(pattern: str) -> int:
 
 def instantiate(entry: Entry, fill: str) -> str:
     """A tag matching `entry`: the first `*` becomes `fill`, other `*` vanish, each `?` becomes `x`."""
-    out: list[str] = []
-    used = False
+    before, after = _around_first_star(entry)
+    return before if after is None else before + fill + after
+
+
+@lru_cache(maxsize=4096)
+def _around_first_star(entry: Entry) -> tuple[str, str | None]:
+    """The tag text before the entry's first `*` and after it (None without a `*`)."""
+    parts: list[list[str]] = [[]]
     for item in entry.items:
         if item is STAR:
-            out.append("" if used else fill)
-            used = True
-        elif item is ONE:
-            out.append("x")
+            if len(parts) == 1:
+                parts.append([])
         else:
-            out.append(item)
-    return "".join(out)
+            parts[-1].append("x" if item is ONE else item)
+    return "".join(parts[0]), "".join(parts[1]) if len(parts) > 1 else None
 
 
 def matches_all(entries: tuple[Entry, ...], tags: tuple[str, ...]) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
@@ -399,16 +399,35 @@ class Model:
 
     objects: list[ModelObject] = field(default_factory=list)
     diagnostics: list[Any] = field(default_factory=list)  # adapters' Diagnostics (ECR900 and kin)
+    # Objects by the types asked for, so rules that look up related objects per object stay linear.
+    # Valid while `objects` keeps its length; `add` and `sort` clear it.
+    _by_types: dict[tuple[type, ...], tuple[int, list[Any]]] = field(default_factory=dict, repr=False)
+    _derived: dict[str, tuple[int, Any]] = field(default_factory=dict, repr=False)
 
     def add(self, obj: ModelObject) -> None:
         self.objects.append(obj)
+        self._by_types.clear()
+        self._derived.clear()
+
+    def derived(self, name: str, build: Callable[[Model], Any]) -> Any:
+        """`build(self)`, computed once while the objects stay the same: an index that rules share."""
+        hit = self._derived.get(name)
+        if hit is None or hit[0] != len(self.objects):
+            hit = (len(self.objects), build(self))
+            self._derived[name] = hit
+        return hit[1]
 
     def of(self, *types: type[ModelObject]) -> list[Any]:
-        return [o for o in self.objects if isinstance(o, types)]
+        hit = self._by_types.get(types)
+        if hit is None or hit[0] != len(self.objects):
+            hit = (len(self.objects), [o for o in self.objects if isinstance(o, types)])
+            self._by_types[types] = hit
+        return list(hit[1])
 
     def of_kind(self, kind: str) -> list[ModelObject]:
-        cls = MODEL_TYPES[kind]
-        return [o for o in self.objects if isinstance(o, cls)]
+        return self.of(MODEL_TYPES[kind])
 
     def sort(self) -> None:
         self.objects.sort(key=lambda o: (o.span.path, o.span.start_line, o.span.start_col, o.address))
+        self._by_types.clear()
+        self._derived.clear()
