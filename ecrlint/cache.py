@@ -1,4 +1,4 @@
-"""A content-addressed cache of parse results and lifecycle analyses, in the user cache directory.
+"""A content-addressed cache of runs, lifecycle searches, reference parses and compiled queries.
 
 Entries are keyed by a hash of the content, what was done to it and ecrlint's version, and stored
 as JSON (`ecrlint.serial`), never as pickles. Each entry carries an HMAC made with a random key
@@ -103,10 +103,16 @@ class Cache:
             self.memory[(namespace, key)] = value
         return value
 
-    def put(self, namespace: str, key: str, value: Any, remember: bool = True) -> None:
+    def forget(self, namespace: str) -> None:
+        """Drop the in-memory copies of a namespace's entries (the files stay)."""
+        for item in [k for k in self.memory if k[0] == namespace]:
+            del self.memory[item]
+
+    def put(self, namespace: str, key: str, value: Any, remember: bool = True, persist: bool = True) -> None:
+        """Keep `value` in memory (`remember`) and on disk (`persist`)."""
         if remember:
             self.memory[(namespace, key)] = value
-        if self.directory is None:
+        if self.directory is None or not persist:
             return
         from .serial import encode
 

@@ -135,7 +135,7 @@ def _settings(args):
 def run_check(args) -> int:
     from .catalog import CatalogError
     from .findings import SEVERITY_RANK
-    from .render import RenderContext, render
+    from .render import RenderContext, render_chunks
     from .runner import RunError, run
     from .suppress import write_baseline
 
@@ -162,13 +162,13 @@ def run_check(args) -> int:
         show_unknown=args.show_unknown,
     )
     for index, fmt in enumerate(formats):
-        text = render(fmt, result.findings, ctx)
+        chunks = render_chunks(fmt, result.findings, ctx)
         target = outputs[index] if index < len(outputs) else None
         if target:
             with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+                handle.writelines(chunks)
         else:
-            sys.stdout.write(text)
+            sys.stdout.writelines(chunks)
     threshold = SEVERITY_RANK[fail_on]
     failing = [f for f in result.findings if not f.suppressions and SEVERITY_RANK[f.severity] >= threshold]
     return EXIT_FINDINGS if failing else EXIT_CLEAN

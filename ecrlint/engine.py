@@ -23,7 +23,7 @@ class Analysis:
     files_scanned: int = 0
 
 
-MIN_PARALLEL_FILES = 200  # Terraform and JSON/YAML files each; below this a second process costs more than it saves
+MIN_PARALLEL_FILES = 200  # Terraform and JSON/YAML files each; below this, child processes cost more than they save
 
 
 def build_model(
@@ -34,22 +34,26 @@ def build_model(
     terraform = [f for f in discovery.files if f.kind in ("terraform", "terraform-json", "tfvars")]
     structured = [f for f in discovery.files if f.kind in ("json", "yaml")]
     text_files = [f for f in discovery.files if f.kind in ("dockerfile", "yaml")]
-    structured_result = None
-    if structured:
-        from .model.adapters import structured as structured_adapter
-
-        if jobs > 1 and min(len(terraform), len(structured)) >= MIN_PARALLEL_FILES:
-            from .parallel import start_in_child
-
-            structured_result = start_in_child(structured_adapter.build, structured, ctx)
-        else:
-            structured_result = lambda: structured_adapter.build(structured, ctx)  # noqa: E731
+    parts = []  # (files, builder), in the order their results are merged
     if terraform:
         from .model.adapters import terraform as tf_adapter
 
-        result.extend(tf_adapter.build(terraform, ctx))
-    if structured_result is not None:
-        result.extend(structured_result())
+        parts.append((terraform, tf_adapter.build))
+    if structured:
+        from .model.adapters import structured as structured_adapter
+
+        parts.append((structured, structured_adapter.build))
+    if jobs > 1 and len(parts) == 2 and min(len(terraform), len(structured)) >= MIN_PARALLEL_FILES:
+        # Each part in its own child: they run side by side, and this process keeps only their
+        # results, not the parse trees and garbage behind them.
+        from .parallel import start_in_child
+
+        pending = [start_in_child(build, files, ctx) for files, build in parts]
+        for wait in pending:
+            result.extend(wait())
+    else:
+        for files, build in parts:
+            result.extend(build(files, ctx))
     if text_files:
         from .model.adapters import textfiles
 

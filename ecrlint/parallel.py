@@ -18,6 +18,7 @@ import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 
+from . import runcache
 from .cache import MISSING, content_key, current
 from .checks import Options
 from .model import Model
@@ -47,10 +48,14 @@ def _question_tasks(model: Model, options: Options) -> list[tuple[str, tuple, tu
 
 
 def _answer(task: tuple[str, tuple, tuple]):
+    """The outcome, and whether computing it needed the search (only those are worth a disk entry)."""
     from .lifecycle.properties import _can_empty, _never_applies, _protected_tags
+    from .lifecycle.search import searches_run
 
     question, _parts, args = task
-    return {"402": _protected_tags, "403": _never_applies, "404": _can_empty}[question](*args)
+    before = searches_run()
+    outcome = {"402": _protected_tags, "403": _never_applies, "404": _can_empty}[question](*args)
+    return outcome, searches_run() != before
 
 
 def _context():
@@ -70,8 +75,9 @@ def prefetch(model: Model, options: Options, jobs: int) -> None:
         return
     workers = min(jobs, len(pending), os.cpu_count() or 1)
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-        for task, outcome in zip(pending, pool.map(_answer, pending, chunksize=max(1, len(pending) // (workers * 4)))):
-            cache.put("lifecycle", content_key(task[0], *task[1]), outcome)
+        answers = pool.map(_answer, pending, chunksize=max(1, len(pending) // (workers * 4)))
+        for task, (outcome, searched) in zip(pending, answers):
+            cache.put("lifecycle", content_key(task[0], *task[1]), outcome, persist=searched)
 
 
 def start_in_child(function, *args):
@@ -94,21 +100,25 @@ def start_in_child(function, *args):
     def result():
         try:
             payload = receiver.recv_bytes()
-            status, value = pickle.loads(payload)
-        except (EOFError, OSError, pickle.PickleError):
-            status, value = "failed", None
+            status, value, reads = pickle.loads(payload)
+        except (EOFError, OSError, pickle.PickleError, ValueError):
+            status, value, reads = "failed", None, None
         finally:
             receiver.close()
             child.join()
-        return value if status == "ok" else function(*args)
+        if status != "ok":
+            return function(*args)
+        runcache.merge(reads)  # what the child read counts for the whole-run cache
+        return value
 
     return result
 
 
 def _child(sender, function, args) -> None:
     try:
-        payload = pickle.dumps(("ok", function(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+        result = function(*args)
+        payload = pickle.dumps(("ok", result, runcache.recorded()), protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:  # noqa: BLE001 - any failure: the parent computes the result itself
-        payload = pickle.dumps(("failed", None))
+        payload = pickle.dumps(("failed", None, None))
     sender.send_bytes(payload)
     sender.close()

@@ -7,6 +7,7 @@ Rendering and exit codes stay in the CLI.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field, replace
 
 from .catalog import Rule, load_catalog
@@ -67,6 +68,22 @@ def _read(source) -> str:
         return handle.read()
 
 
+def _release_analyses(model) -> None:
+    """Forget what the rules computed and kept for each other, once all of them have run: on a large
+    tree the lifecycle outcomes and policy analyses would otherwise stay in memory while the output
+    is written."""
+    from .cache import current
+
+    current().forget("lifecycle")
+    model.forget_derived()
+    properties = sys.modules.get("ecrlint.lifecycle.properties")
+    if properties is not None:
+        properties.clear_cache()
+    iam_checks = sys.modules.get("ecrlint.iam.checks")
+    if iam_checks is not None:
+        iam_checks.forget_analyses()
+
+
 def run(settings: Settings, catalog: list[Rule] | None = None) -> RunResult:
     from .cache import Cache, using
 
@@ -75,6 +92,45 @@ def run(settings: Settings, catalog: list[Rule] | None = None) -> RunResult:
 
 
 def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
+    """The findings of a run: from the whole-run cache when nothing the run reads has changed."""
+    from .cache import MISSING, current
+
+    cwd = settings.cwd or os.getcwd()
+    catalog = catalog if catalog is not None else load_catalog(settings.rules_dirs)
+    rules = choose_rules(catalog, settings.select, settings.ignore)
+    cache = current()
+    if cache.directory is None:
+        return _analyse(settings, catalog, rules, _discover(settings, cwd), cwd)
+    from . import runcache
+
+    runcache.start_recording()
+    try:
+        discovery = _discover(settings, cwd)
+        walked = runcache.folders_so_far()  # what counts in them is the discovered file list
+        key = runcache.run_key(settings, catalog, discovery)
+        hit = cache.get(runcache.NAMESPACE, key)
+        if hit is not MISSING and isinstance(hit, dict) and runcache.unchanged(hit.get("deps", {})):
+            return RunResult(hit["findings"], hit["undecided"], len(discovery.files), catalog, rules, Model())
+        result = _analyse(settings, catalog, rules, discovery, cwd)
+    finally:
+        records = runcache.stop_recording()
+    entry = {
+        "findings": result.findings,
+        "undecided": result.undecided,
+        "deps": runcache.dependencies(records, discovery, walked),
+    }
+    cache.put(runcache.NAMESPACE, key, entry, remember=False)
+    return result
+
+
+def _discover(settings: Settings, cwd: str):
+    discovery = discover_files(settings.paths, settings.exclude, cwd=cwd)
+    if discovery.missing:
+        raise RunError(f"no such file or directory: {discovery.missing[0]}")
+    return discovery
+
+
+def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discovery, cwd: str) -> RunResult:
     from .suppress import (
         apply_baseline,
         apply_suppressions,
@@ -84,12 +140,6 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
         read_baseline,
     )
 
-    cwd = settings.cwd or os.getcwd()
-    catalog = catalog if catalog is not None else load_catalog(settings.rules_dirs)
-    rules = choose_rules(catalog, settings.select, settings.ignore)
-    discovery = discover_files(settings.paths, settings.exclude, cwd=cwd)
-    if discovery.missing:
-        raise RunError(f"no such file or directory: {discovery.missing[0]}")
     model, adapted = build_model(
         discovery, settings.options, settings.var_files, lambda p: display_path(p, cwd), settings.jobs
     )
@@ -98,6 +148,7 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
 
         prefetch(model, settings.options, settings.jobs)
     findings, undecided = evaluate(rules, model, settings.options)
+    _release_analyses(model)
 
     overrides = {}
     for key, severity in settings.severity.items():

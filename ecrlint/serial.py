@@ -27,7 +27,7 @@ def register(*classes: type) -> None:
 
 def _registered() -> dict[str, type]:
     if not _CLASSES:
-        from .findings import Match
+        from .findings import Finding, Match, Suppression, Undecided
         from .lifecycle import analysis, evaluate, policy, properties, tags
         from .parse import ParseFailure, hcl_ast
         from .query import Query, QueryNode
@@ -35,6 +35,7 @@ def _registered() -> dict[str, type]:
         from .values import Branch, Branches, Provenance, Unknown, Value
 
         register(Span, Value, Unknown, Branches, Branch, Provenance, Match, ParseFailure, Query, QueryNode)
+        register(Finding, Suppression, Undecided)
         for module in (hcl_ast, analysis, evaluate, policy, properties, tags):
             for item in vars(module).values():
                 if isinstance(item, type) and item.__module__ == module.__name__:

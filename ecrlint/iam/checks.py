@@ -100,6 +100,11 @@ def resource_policies(model: Model, *scopes: str) -> list[PolicySource]:
 _ANALYSES: weakref.WeakKeyDictionary[PolicyDocument, PolicyAnalysis] = weakref.WeakKeyDictionary()
 
 
+def forget_analyses() -> None:
+    """Drop the per-document analyses once every rule has run."""
+    _ANALYSES.clear()
+
+
 def analysis_of(document: PolicyDocument) -> PolicyAnalysis:
     """`analyze_policy`, computed once per document for all rules of a run."""
     cached = _ANALYSES.get(document)

@@ -173,9 +173,25 @@ def invalid_lifecycle_policy(model: Model, ctx: CheckContext) -> Iterable[Match 
         yield from _dedupe(items, len(found))
 
 
+class _SharedDetails:
+    """Counterexample details, built once per counterexample: repositories that share a policy share
+    its outcome, and their findings share the (read-only) image rows."""
+
+    def __init__(self) -> None:
+        self._built: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+    def __call__(self, example) -> dict[str, Any]:
+        hit = self._built.get(id(example))
+        if hit is None or hit[0] is not example:
+            hit = (example, counterexample_details(example))
+            self._built[id(example)] = hit
+        return hit[1]
+
+
 # -- ECR402 ------------------------------------------------------------------------------
 def lifecycle_expires_protected_tag(model: Model, ctx: CheckContext) -> Iterable[Match | Undecided]:
     options = ctx.options
+    counterexample_details = _SharedDetails()
     for source, variant, reason in _analysable(model):
         if variant is None:
             yield undecided(source.obj, reason, source.document, source.pointer(""))
@@ -211,6 +227,7 @@ def _focus_actions(example) -> str:
 
 # -- ECR403 ------------------------------------------------------------------------------
 def lifecycle_rule_never_applies(model: Model, ctx: CheckContext) -> Iterable[Match | Undecided]:
+    counterexample_details = _SharedDetails()
     for source, variant, reason in _analysable(model):
         if variant is None:
             yield undecided(source.obj, reason, source.document, source.pointer(""))
@@ -256,6 +273,7 @@ def lifecycle_rule_never_applies(model: Model, ctx: CheckContext) -> Iterable[Ma
 
 # -- ECR404 ------------------------------------------------------------------------------
 def lifecycle_can_empty_repository(model: Model, ctx: CheckContext) -> Iterable[Match | Undecided]:
+    counterexample_details = _SharedDetails()
     for source, variant, reason in _analysable(model):
         if variant is None:
             yield undecided(source.obj, reason, source.document, source.pointer(""))

@@ -44,7 +44,7 @@ from .policy import (
 DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large counterexample holds hundreds of them
 class Image:
     digest: str
     tags: tuple[str, ...] = ()
@@ -70,7 +70,7 @@ class Image:
         return self.pushed_at, "never pulled; pushed"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     """What the policy does to one image."""
 

@@ -67,10 +67,22 @@ def _key(policy: dict[str, Any]) -> str:
 
 
 def _persisted(question: str, parts: tuple[str, ...], compute) -> Outcome:
-    """An answer remembered across runs (the search is deterministic, so it depends on its inputs only)."""
-    from ..cache import cached, content_key
+    """An answer remembered for the run, and across runs when it needed the search (the search is
+    deterministic, so it depends on its inputs only). An answer from the exact analysis alone takes
+    less time to compute again than to read back."""
+    from ..cache import MISSING, content_key, current
+    from .search import searches_run
 
-    return cached("lifecycle", content_key(question, *parts), compute)
+    cache = current()
+    key = content_key(question, *parts)
+    value = cache.get("lifecycle", key)
+    if value is MISSING:
+        before = searches_run()
+        value = compute()
+        # In memory the functions' own bounded caches keep recent answers; the run's cache keeps only
+        # what `--jobs` computed ahead.
+        cache.put("lifecycle", key, value, remember=False, persist=searches_run() != before)
+    return value
 
 
 def _smaller(a: Counterexample | None, b: Counterexample | None) -> Counterexample | None:

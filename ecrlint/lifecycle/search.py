@@ -311,6 +311,13 @@ def _no_local_constants():
         providers._get_local_constants = original
 
 
+_SEARCHES = [0]  # searches started in this process
+
+
+def searches_run() -> int:
+    return _SEARCHES[0]
+
+
 def find_state(
     space: SearchSpace,
     condition: Callable[[tuple[Image, ...], Evaluation], bool],
@@ -330,6 +337,7 @@ def find_state(
     strategy = space.strategy(focus, focus_tags)
     if strategy is None:
         return None
+    _SEARCHES[0] += 1
     try:
         with _no_local_constants(), warnings.catch_warnings():
             warnings.simplefilter("ignore", HypothesisWarning)  # e.g. "overly large repr" of a big state

@@ -417,6 +417,10 @@ class Model:
             self._derived[name] = hit
         return hit[1]
 
+    def forget_derived(self) -> None:
+        """Drop the shared indexes (they are rebuilt when asked for again)."""
+        self._derived.clear()
+
     def of(self, *types: type[ModelObject]) -> list[Any]:
         hit = self._by_types.get(types)
         if hit is None or hit[0] != len(self.objects):

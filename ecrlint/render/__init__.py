@@ -57,6 +57,15 @@ def render(fmt: str, findings: list[Finding], ctx: RenderContext) -> str:
     return module.render(list(findings), ctx)
 
 
+def render_chunks(fmt: str, findings: list[Finding], ctx: RenderContext) -> Iterable[str]:
+    """`render` in pieces where the format can stream (JSON, SARIF); the same text either way."""
+    if fmt not in _MODULES:
+        raise ValueError(f"unknown output format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+    module = importlib.import_module(_MODULES[fmt])
+    chunks = getattr(module, "render_chunks", None)
+    return chunks(list(findings), ctx) if chunks is not None else [module.render(list(findings), ctx)]
+
+
 # Helpers shared by the renderers.
 
 

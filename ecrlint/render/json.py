@@ -8,6 +8,7 @@ Columns are 1-based; `end_column` is the column just after the last character of
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from ..findings import Finding
@@ -70,4 +71,10 @@ def build(findings: list[Finding], ctx: RenderContext) -> dict[str, Any]:
 
 
 def render(findings: list[Finding], ctx: RenderContext) -> str:
-    return json.dumps(build(findings, ctx), indent=2, sort_keys=True) + "\n"
+    return "".join(render_chunks(findings, ctx))
+
+
+def render_chunks(findings: list[Finding], ctx: RenderContext) -> Iterator[str]:
+    """The output in pieces, so a large report is written without holding its whole text."""
+    yield from json.JSONEncoder(indent=2, sort_keys=True).iterencode(build(findings, ctx))
+    yield "\n"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -56,7 +57,13 @@ def level(severity: str) -> str:
 
 
 def render(findings: list[Finding], ctx: RenderContext) -> str:
-    return json.dumps(build(findings, ctx), indent=2, sort_keys=True) + "\n"
+    return "".join(render_chunks(findings, ctx))
+
+
+def render_chunks(findings: list[Finding], ctx: RenderContext) -> Iterator[str]:
+    """The output in pieces, so a large report is written without holding its whole text."""
+    yield from json.JSONEncoder(indent=2, sort_keys=True).iterencode(build(findings, ctx))
+    yield "\n"
 
 
 def build(findings: list[Finding], ctx: RenderContext) -> dict[str, Any]:

@@ -1,0 +1,125 @@
+"""The whole-run cache answers only while nothing the run read has changed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ecrlint import runner
+from ecrlint.runner import Settings, run
+
+MUTABLE = """
+resource "aws_ecr_repository" "app" {
+  name                 = "app"
+  image_tag_mutability = var.mutability
+}
+
+variable "mutability" {
+  default = "MUTABLE"
+}
+"""
+
+
+def _ids(result) -> list[str]:
+    return [f.rule_id for f in result.findings]
+
+
+def _settings(tmp_path, path, **kw) -> Settings:
+    return Settings(paths=[str(path)], cwd=str(tmp_path), cache_dir=str(tmp_path / "cache"), **kw)
+
+
+class _NoAnalysis:
+    """Stands in for the analysis: calling it means the cache did not answer."""
+
+    def __init__(self, monkeypatch):
+        self.calls = 0
+        real = runner._analyse
+
+        def counting(*args, **kw):
+            self.calls += 1
+            return real(*args, **kw)
+
+        monkeypatch.setattr(runner, "_analyse", counting)
+
+
+def test_an_unchanged_tree_is_answered_from_the_cache(tmp_path, monkeypatch):
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "tf" / "main.tf").write_text(MUTABLE)
+    analyses = _NoAnalysis(monkeypatch)
+    first = run(_settings(tmp_path, tmp_path / "tf"))
+    second = run(_settings(tmp_path, tmp_path / "tf"))
+    assert analyses.calls == 1
+    assert "ECR101" in _ids(first)
+    assert second.findings == first.findings and second.undecided == first.undecided
+
+
+def test_a_changed_file_is_analysed_again(tmp_path, monkeypatch):
+    (tmp_path / "tf").mkdir()
+    main = tmp_path / "tf" / "main.tf"
+    main.write_text(MUTABLE)
+    analyses = _NoAnalysis(monkeypatch)
+    assert "ECR101" in _ids(run(_settings(tmp_path, tmp_path / "tf")))
+    main.write_text(MUTABLE.replace('"MUTABLE"', '"IMMUTABLE"'))
+    assert "ECR101" not in _ids(run(_settings(tmp_path, tmp_path / "tf")))
+    assert analyses.calls == 2
+
+
+def test_a_changed_module_in_a_skipped_folder_is_analysed_again(tmp_path, monkeypatch):
+    # A registry module lives under .terraform, which discovery skips; the run reads it anyway.
+    live = tmp_path / "live"
+    module_dir = live / ".terraform" / "modules" / "images"
+    module_dir.mkdir(parents=True)
+    (live / "main.tf").write_text('module "images" {\n  source = "example/images/aws"\n}\n')
+    manifest = {"Modules": [{"Key": "images", "Source": "example/images/aws", "Dir": ".terraform/modules/images"}]}
+    (live / ".terraform" / "modules" / "modules.json").write_text(json.dumps(manifest))
+    module = module_dir / "main.tf"
+    module.write_text(MUTABLE)
+    analyses = _NoAnalysis(monkeypatch)
+    assert "ECR101" in _ids(run(_settings(tmp_path, live)))
+    assert "ECR101" in _ids(run(_settings(tmp_path, live)))
+    assert analyses.calls == 1
+    module.write_text(MUTABLE.replace('"MUTABLE"', '"IMMUTABLE"'))
+    assert "ECR101" not in _ids(run(_settings(tmp_path, live)))
+    assert analyses.calls == 2
+    (module_dir / "more.tf").write_text('resource "aws_ecr_repository" "more" {\n  name = "more"\n}\n')
+    assert "ECR101" in _ids(run(_settings(tmp_path, live)))  # a new file in a folder the run listed
+    assert analyses.calls == 3
+
+
+def test_changed_variable_file_and_settings_are_analysed_again(tmp_path, monkeypatch):
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "tf" / "main.tf").write_text(MUTABLE)
+    values = tmp_path / "prod.tfvars"
+    values.write_text('mutability = "MUTABLE"\n')
+    analyses = _NoAnalysis(monkeypatch)
+    assert "ECR101" in _ids(run(_settings(tmp_path, tmp_path / "tf", var_files=[str(values)])))
+    values.write_text('mutability = "IMMUTABLE"\n')
+    assert "ECR101" not in _ids(run(_settings(tmp_path, tmp_path / "tf", var_files=[str(values)])))
+    run(_settings(tmp_path, tmp_path / "tf", var_files=[str(values)], select=["ECR1"]))
+    assert analyses.calls == 3
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "foreign"])
+def test_a_damaged_entry_is_not_trusted(tmp_path, damage):
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "tf" / "main.tf").write_text(MUTABLE)
+    expected = run(_settings(tmp_path, tmp_path / "tf")).findings
+    entries = list((tmp_path / "cache").rglob("run/*/*.json"))
+    assert entries
+    for path in entries:
+        signature, _, text = path.read_text().partition("\n")
+        if damage == "corrupt":
+            path.write_text(signature + "\n" + text[: len(text) // 2])
+        else:  # well-formed, claims an empty result, but is not signed by this cache
+            entry = json.loads(text)
+            entry["data"] = {"@d": []}
+            path.write_text("0" * len(signature) + "\n" + json.dumps(entry))
+    assert run(_settings(tmp_path, tmp_path / "tf")).findings == expected
+
+
+def test_no_cache_means_no_run_entry(tmp_path):
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "tf" / "main.tf").write_text(MUTABLE)
+    run(Settings(paths=[str(tmp_path / "tf")], cwd=str(tmp_path), cache_dir=None))
+    assert not (tmp_path / "cache").exists()
