@@ -59,8 +59,10 @@ def _answer(task: tuple[str, tuple, tuple]):
 
 
 def _context():
+    """Fresh workers (a fork server where there is one): the questions are plain strings, and a worker
+    forked from this process would end up copying much of the model's memory."""
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def prefetch(model: Model, options: Options, jobs: int) -> None:

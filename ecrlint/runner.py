@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from .catalog import Rule, load_catalog
 from .checks import Options
 from .discover import discover_files, display_path
-from .engine import build_model, evaluate
+from .engine import build_model, effective_jobs, evaluate
 from .findings import Finding, Undecided
 from .model import Model
 
@@ -140,13 +140,12 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
         read_baseline,
     )
 
-    model, adapted = build_model(
-        discovery, settings.options, settings.var_files, lambda p: display_path(p, cwd), settings.jobs
-    )
+    jobs = effective_jobs(discovery, settings.jobs)
+    model, adapted = build_model(discovery, settings.options, settings.var_files, lambda p: display_path(p, cwd), jobs)
     if any(r.id in ("ECR402", "ECR403", "ECR404") for r in rules):
         from .parallel import prefetch
 
-        prefetch(model, settings.options, settings.jobs)
+        prefetch(model, settings.options, jobs)
     findings, undecided = evaluate(rules, model, settings.options)
     _release_analyses(model)
 

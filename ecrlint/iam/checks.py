@@ -101,8 +101,11 @@ _ANALYSES: weakref.WeakKeyDictionary[PolicyDocument, PolicyAnalysis] = weakref.W
 
 
 def forget_analyses() -> None:
-    """Drop the per-document analyses once every rule has run."""
+    """Drop the per-document analyses; whoever asks again gets them computed afresh."""
     _ANALYSES.clear()
+
+
+release = forget_analyses  # called by the engine after the last rule of this module
 
 
 def analysis_of(document: PolicyDocument) -> PolicyAnalysis:

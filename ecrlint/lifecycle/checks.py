@@ -296,3 +296,12 @@ def lifecycle_can_empty_repository(model: Model, ctx: CheckContext) -> Iterable[
                 pointer=source.pointer(rule.pointer),
                 details=details,
             )
+
+
+def release() -> None:
+    """Called by the engine after the last lifecycle rule: forget the outcomes kept for them."""
+    from ..cache import current
+    from .properties import clear_cache
+
+    clear_cache()
+    current().forget("lifecycle")

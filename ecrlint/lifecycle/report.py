@@ -10,7 +10,8 @@ from .evaluate import Decision, Evaluation, Image, format_age
 from .policy import ARCHIVE, Rule
 
 MAX_LISTED = 4  # images written out in a message before the rest is summarised
-MAX_DETAILED = 100  # images listed in details before the middle is left out
+MAX_DETAILED = 12  # images listed in details before the middle is left out
+KEPT_AT_EACH_END = 5  # oldest and newest images listed when the middle is left out (besides the focus)
 
 
 def image_text(image: Image, now: datetime = SEARCH_NOW) -> str:
@@ -104,7 +105,8 @@ def counterexample_details(example: Counterexample, now: datetime = SEARCH_NOW) 
     details: dict[str, Any] = {"image_count": len(images)}
     listed = images
     if len(images) > MAX_DETAILED:
-        keep = {i.digest for i in images[:10] + images[-10:]} | set(example.focus)
+        ends = images[:KEPT_AT_EACH_END] + images[-KEPT_AT_EACH_END:]
+        keep = {i.digest for i in ends} | set(example.focus)
         listed = [i for i in images if i.digest in keep]
         details["images_left_out"] = len(images) - len(listed)
     details["images"] = [image_details(i, example.evaluation.decisions[i.digest], now) for i in listed]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import json as _json
 import re
+import sys
 
 from ..source import Span
 from ..values import Value, known
@@ -79,7 +80,8 @@ class _Parser:
             m = _STRING.match(text, pos)
             if not m:
                 raise self.fail("invalid string", pos)
-            return known(_json.loads(m.group()), self.span(pos, m.end())), m.end()
+            # Interned: the same names, ARNs and actions recur across a tree's templates.
+            return known(sys.intern(_json.loads(m.group())), self.span(pos, m.end())), m.end()
         m = _NUMBER.match(text, pos)
         if m and m.end() > pos:
             raw = m.group()
@@ -103,7 +105,7 @@ class _Parser:
             m = _STRING.match(self.text, pos)
             if not m:
                 raise self.fail("expected a property name in double quotes", pos)
-            key = _json.loads(m.group())
+            key = sys.intern(_json.loads(m.group()))
             pos = self.skip(m.end())
             if not self.text.startswith(":", pos):
                 raise self.fail("expected ':' after a property name", pos)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from typing import Any
 
 from ..source import Span
@@ -231,7 +232,7 @@ class _Composer:
             if event.tag is not None and event.tag != "!" and not event.tag.startswith(_Y):
                 raise self.error(f"a mapping key cannot carry the tag {event.tag}", event.start_mark.index)
             frame = self.stack[-1]
-            key = event.value
+            key = sys.intern(event.value)  # keys recur in every template
             if key == "<<" and event.implicit[0] and event.tag is None:
                 key = "\x00merge"
             frame.key = key
@@ -253,6 +254,8 @@ class _Composer:
         else:
             value_span = self.span(start, end)
         data = self.scalar_data(event, tag)
+        if type(data) is str:
+            data = sys.intern(data)  # the same names, ARNs and actions recur across a tree's templates
         value = known(data, value_span)
         if tag in CFN_TAGS:
             value = self.wrap(tag, value, event.start_mark.index, end)

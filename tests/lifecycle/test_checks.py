@@ -355,3 +355,12 @@ def test_hypothesis_is_not_imported_for_safe_policies(tmp_path):
 def test_small_budget_still_reports():
     [m] = matches("ECR402", SINCE_ANY, lifecycle_budget=1)
     assert "A[latest]" in m.message
+
+
+def test_details_of_a_large_counterexample_list_both_ends_and_the_focus():
+    policy = {"rules": [rule(1, "tagged", "imageCountMoreThan", 30, prefixes=["v"])]}
+    [m] = matches("ECR402", policy)
+    assert m.details["image_count"] == 31
+    assert [row["image"] for row in m.details["images"]] == ["A", "B", "C", "D", "E", "AA", "AB", "AC", "AD", "AE"]
+    assert m.details["images_left_out"] == 21
+    assert m.details["focus"] == ["A"]
