@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .catalog import Rule
@@ -93,13 +94,19 @@ def _check_function(rule: Rule):
     return getattr(module, function)
 
 
-def evaluate(rules: list[Rule], model: Model, options: Options) -> tuple[list[Finding], list[tuple[str, Undecided]]]:
+def evaluate(
+    rules: list[Rule], model: Model, options: Options, before_rule: Callable[[Rule], None] | None = None
+) -> tuple[list[Finding], list[tuple[str, Undecided]]]:
+    """Run each rule over the model; `before_rule(rule)` is called first (e.g. to collect answers
+    computed in the background)."""
     findings: list[Finding] = []
     undecided: list[tuple[str, Undecided]] = []
     last_use = {rule.check.partition(":")[0]: n for n, rule in enumerate(rules) if rule.check and not rule.engine}
     for n, rule in enumerate(rules):
         if rule.engine is not None:
             continue  # produced by its pipeline stage, not here
+        if before_rule is not None:
+            before_rule(rule)
         ctx = CheckContext(options=options, rule_id=rule.id)
         if rule.query is not None:
             from .query import compile_query, run_query

@@ -1,14 +1,15 @@
 """Spread the expensive, independent work of a run over processes (`--jobs`).
 
-The JSON and YAML files are modelled in a forked child while the parent models the Terraform
-files; the child hands its `AdapterResult` back pickled, and the parent merges it where the
-sequential run would have put it. Should the child fail in any way, the parent models those files
-itself, so `--jobs` never changes what a run reports.
+The Terraform files and the JSON and YAML files are modelled in two forked children side by side;
+each hands its `AdapterResult` back pickled, and the parent merges them where a sequential run puts
+them. Should a child fail in any way, the parent models those files itself, so `--jobs` never
+changes what a run reports.
 
-The lifecycle questions (ECR402-404) are answered per distinct policy by a deterministic search;
-they dominate a cold run on a large tree. They are computed here in a process pool and handed to
-the run's cache, so the checks that ask them afterwards find the answers. The answers do not
-depend on which process computed them, so the output is byte-identical whatever `--jobs` is.
+The lifecycle questions (ECR402-404) are answered per distinct policy, by the exact analysis and,
+where it cannot prove its counterexample minimal, a deterministic search. Workers answer them while
+this process runs the rules before the lifecycle ones; the answers are handed to the run's cache
+before the first lifecycle rule, so the checks that ask find them. The answers do not depend on
+which process computed them, so the output is byte-identical whatever `--jobs` is.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from .cache import MISSING, content_key, current
 from .checks import Options
 from .model import Model
 
-MIN_TASKS = 4  # below this, starting processes costs more than it saves
+MIN_TASKS = 16  # below this, starting a worker costs more than it saves
 
 
 def _question_tasks(model: Model, options: Options) -> list[tuple[str, tuple, tuple]]:
@@ -65,21 +66,46 @@ def _context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def prefetch(model: Model, options: Options, jobs: int) -> None:
-    """Answer every lifecycle question of the run in parallel, into the current cache."""
+class Prefetch:
+    """Lifecycle questions being answered in worker processes while this process runs other rules."""
+
+    def __init__(self, pool: ProcessPoolExecutor, tasks: list, answers) -> None:
+        self._pool = pool
+        self._tasks = tasks
+        self._answers = answers
+
+    def collect(self) -> None:
+        """Wait for the answers and hand them to the run's cache (once; later calls do nothing)."""
+        if self._pool is None:
+            return
+        cache = current()
+        try:
+            for task, (outcome, searched) in zip(self._tasks, self._answers):
+                cache.put("lifecycle", content_key(task[0], *task[1]), outcome, persist=searched)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+def start_prefetch(model: Model, options: Options, jobs: int) -> Prefetch | None:
+    """Start answering every lifecycle question of the run in `jobs - 1` workers (this process keeps
+    running the other rules); None when there is too little to gain."""
     if jobs < 2:
-        return
+        return None
     cache = current()
     pending = [
         t for t in _question_tasks(model, options) if cache.get("lifecycle", content_key(t[0], *t[1])) is MISSING
     ]
     if len(pending) < MIN_TASKS:
-        return
-    workers = min(jobs, len(pending), os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-        answers = pool.map(_answer, pending, chunksize=max(1, len(pending) // (workers * 4)))
-        for task, (outcome, searched) in zip(pending, answers):
-            cache.put("lifecycle", content_key(task[0], *task[1]), outcome, persist=searched)
+        return None
+    workers = max(1, min(jobs - 1, len(pending), (os.cpu_count() or 1) - 1))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    answers = pool.map(_answer, pending, chunksize=max(1, len(pending) // (workers * 8)))
+    return Prefetch(pool, pending, answers)
 
 
 def start_in_child(function, *args):

@@ -68,6 +68,9 @@ def _read(source) -> str:
         return handle.read()
 
 
+LIFECYCLE_QUESTIONS = ("ECR402", "ECR403", "ECR404")
+
+
 def _release_analyses(model) -> None:
     """Forget what the rules computed and kept for each other, once all of them have run: on a large
     tree the lifecycle outcomes and policy analyses would otherwise stay in memory while the output
@@ -142,11 +145,17 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
 
     jobs = effective_jobs(discovery, settings.jobs)
     model, adapted = build_model(discovery, settings.options, settings.var_files, lambda p: display_path(p, cwd), jobs)
-    if any(r.id in ("ECR402", "ECR403", "ECR404") for r in rules):
-        from .parallel import prefetch
+    prefetched = None
+    if any(r.id in LIFECYCLE_QUESTIONS for r in rules):
+        from .parallel import start_prefetch
 
-        prefetch(model, settings.options, jobs)
-    findings, undecided = evaluate(rules, model, settings.options)
+        prefetched = start_prefetch(model, settings.options, jobs)
+    try:
+        before = (lambda rule: prefetched.collect() if rule.id.startswith("ECR4") else None) if prefetched else None
+        findings, undecided = evaluate(rules, model, settings.options, before_rule=before)
+    finally:
+        if prefetched is not None:
+            prefetched.close()
     _release_analyses(model)
 
     overrides = {}
