@@ -102,7 +102,8 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
     catalog = catalog if catalog is not None else load_catalog(settings.rules_dirs)
     rules = choose_rules(catalog, settings.select, settings.ignore)
     cache = current()
-    if cache.directory is None:
+    if cache.directory is None or any(r.check and not r.check.startswith("ecrlint.") for r in rules):
+        # A custom rule's Python check can change without any input changing: no whole-run cache then.
         return _analyse(settings, catalog, rules, _discover(settings, cwd), cwd)
     from . import runcache
 

@@ -123,3 +123,45 @@ def test_no_cache_means_no_run_entry(tmp_path):
     (tmp_path / "tf" / "main.tf").write_text(MUTABLE)
     run(Settings(paths=[str(tmp_path / "tf")], cwd=str(tmp_path), cache_dir=None))
     assert not (tmp_path / "cache").exists()
+
+
+CUSTOM_RULE = """id: ECR990
+name: custom-python-check
+title: A team's own check
+severity: low
+category: operations
+inputs: [terraform]
+rationale: A check written in Python by the team.
+remediation:
+  all: Nothing.
+help_uri: https://example.com/ECR990
+since: "0.1.0"
+check: team_checks:every_repository
+"""
+
+TEAM_CHECKS = """
+from ecrlint.checks import match
+from ecrlint.model.objects import Repository
+
+
+def every_repository(model, ctx):
+    for repo in model.of(Repository):
+        yield match(repo, "seen")
+"""
+
+
+def test_custom_python_checks_turn_the_run_cache_off(tmp_path, monkeypatch):
+    # Their code can change while every input stays the same.
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "tf" / "main.tf").write_text(MUTABLE)
+    rule_dir = tmp_path / "rules" / "ECR990-custom-python-check"
+    rule_dir.mkdir(parents=True)
+    (rule_dir / "rule.yaml").write_text(CUSTOM_RULE)
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "team_checks.py").write_text(TEAM_CHECKS)
+    monkeypatch.syspath_prepend(str(tmp_path / "code"))
+    analyses = _NoAnalysis(monkeypatch)
+    settings = _settings(tmp_path, tmp_path / "tf", rules_dirs=(str(tmp_path / "rules"),))
+    assert "ECR990" in _ids(run(settings))
+    assert "ECR990" in _ids(run(settings))
+    assert analyses.calls == 2
