@@ -14,6 +14,7 @@ which process computed them, so the output is byte-identical whatever `--jobs` i
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -60,14 +61,16 @@ def _answer(task: tuple[str, tuple, tuple]):
 
 
 def _context():
-    """Fresh workers (a fork server where there is one): the questions are plain strings, and a worker
-    forked from this process would end up copying much of the model's memory."""
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
 class Prefetch:
-    """Lifecycle questions being answered in worker processes while this process runs other rules."""
+    """Lifecycle questions being answered in worker processes while this process runs other rules.
+
+    Whatever goes wrong in the workers (one killed, the pool broken) costs only time: the answers that
+    did not arrive are computed by the checks that ask for them, as with `--jobs 1`.
+    """
 
     def __init__(self, pool: ProcessPoolExecutor, tasks: list, answers) -> None:
         self._pool = pool
@@ -82,18 +85,21 @@ class Prefetch:
         try:
             for task, (outcome, searched) in zip(self._tasks, self._answers):
                 cache.put("lifecycle", content_key(task[0], *task[1]), outcome, persist=searched)
+        except Exception:  # noqa: BLE001 - a broken pool: the checks compute what is missing
+            pass
         finally:
             self.close()
 
     def close(self) -> None:
+        """Stop the workers; searches still running are abandoned, not waited for."""
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
 
 def start_prefetch(model: Model, options: Options, jobs: int) -> Prefetch | None:
     """Start answering every lifecycle question of the run in `jobs - 1` workers (this process keeps
-    running the other rules); None when there is too little to gain."""
+    running the other rules); None when there is too little to gain or no worker can start."""
     if jobs < 2:
         return None
     cache = current()
@@ -103,8 +109,16 @@ def start_prefetch(model: Model, options: Options, jobs: int) -> Prefetch | None
     if len(pending) < MIN_TASKS:
         return None
     workers = max(1, min(jobs - 1, len(pending), (os.cpu_count() or 1) - 1))
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
-    answers = pool.map(_answer, pending, chunksize=max(1, len(pending) // (workers * 8)))
+    # Forked workers share this process's memory until something writes to it. The collector's passes
+    # would (they touch every object), so the objects that exist now are moved out of its sight.
+    gc.freeze()
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+        answers = pool.map(_answer, pending, chunksize=max(1, len(pending) // (workers * 8)))
+    except (OSError, RuntimeError):
+        return None
+    finally:
+        gc.unfreeze()
     return Prefetch(pool, pending, answers)
 
 

@@ -20,6 +20,7 @@ import hashlib
 import os
 import sys
 from dataclasses import fields
+from functools import lru_cache
 from typing import Any
 
 from . import __version__
@@ -44,6 +45,13 @@ def _audit(event: str, args: tuple) -> None:
             _recording["folders"].add(os.path.abspath(path))
 
 
+def probed(path: str, folder: bool = False) -> None:
+    """Record a file or folder whose existence the run tested (`os.path.isfile` and kin are not
+    audited), so that creating or removing it later is a change."""
+    if _recording is not None:
+        _recording["folders" if folder else "files"].add(os.path.abspath(path))
+
+
 def start_recording() -> None:
     global _recording, _hooked
     if not _hooked:
@@ -65,8 +73,12 @@ def recorded() -> dict[str, list[str]] | None:
     return {kind: sorted(paths) for kind, paths in _recording.items()}
 
 
-def folders_so_far() -> set[str]:
-    return set(_recording["folders"]) if _recording is not None else set()
+def take_folders() -> set[str]:
+    """The folders listed so far, forgotten: discovery's walk, whose outcome the key already holds."""
+    if _recording is None:
+        return set()
+    taken, _recording["folders"] = _recording["folders"], set()
+    return taken
 
 
 def merge(records: dict[str, list[str]] | None) -> None:
@@ -76,6 +88,26 @@ def merge(records: dict[str, list[str]] | None) -> None:
 
 
 # -- keys --------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of ecrlint's own code and data, so that a changed or reinstalled ecrlint never reuses
+    runs of another build with the same version number."""
+    digest = hashlib.sha256()
+    roots = [os.path.dirname(os.path.abspath(__file__))]
+    from .catalog import builtin_rules_dir
+
+    roots.append(builtin_rules_dir())
+    for root in roots:
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(names):
+                if name.endswith((".py", ".json", ".lark", ".yaml", ".yml")):
+                    path = os.path.join(folder, name)
+                    digest.update(os.path.relpath(path, root).encode("utf-8", "surrogateescape") + b"\0")
+                    digest.update((file_digest(path) or "-").encode() + b"\0")
+    return digest.hexdigest()
+
+
 def _library_versions() -> list[str]:
     from importlib import metadata
 
@@ -108,6 +140,7 @@ def run_key(settings: Any, catalog: list, discovery: Any) -> str:
     from .cache import content_key
 
     parts = [
+        code_digest(),
         *_library_versions(),
         repr([(f.name, getattr(settings, f.name)) for f in fields(settings) if f.name not in ("jobs", "cache_dir")]),
         repr(catalog),
@@ -120,25 +153,47 @@ def run_key(settings: Any, catalog: list, discovery: Any) -> str:
 
 
 # -- dependencies ------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _not_inputs() -> tuple[str, ...]:
+    """Folders whose files are never inputs: ecrlint itself, the standard library, installed packages."""
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    folders = {os.path.dirname(os.path.abspath(__file__))}
+    folders |= {os.path.abspath(paths[k]) for k in ("stdlib", "platstdlib", "purelib", "platlib") if paths.get(k)}
+    return tuple(sorted(folders))
+
+
 def _ignored(path: str) -> bool:
-    """Files that are not inputs: ecrlint's own code and data, the libraries, the cache."""
     from .cache import current
 
-    package = os.path.dirname(os.path.abspath(__file__))
-    prefixes = [package, sys.prefix, sys.base_prefix, "/proc", "/dev", "/sys"]
+    prefixes = [*_not_inputs(), "/proc", "/dev", "/sys"]
     cache_dir = current().directory
     if cache_dir:
         prefixes.append(os.path.abspath(cache_dir))
     return any(path == p or path.startswith(p.rstrip(os.sep) + os.sep) for p in prefixes)
 
 
-def dependencies(records: dict[str, set[str]], discovery: Any, walked: set[str]) -> dict[str, dict[str, str | None]]:
-    """Hashes of what the run read besides the discovered files, and of the folders it listed besides
-    those discovery walked (there, the discovered file list already says what counts)."""
+def dependencies(records: dict[str, set[str]], discovery: Any) -> dict[str, dict[str, str | None]]:
+    """Hashes of what the run read besides the discovered files, and of the folders the analysis
+    listed (discovery's own walk is not among them: the key holds its outcome)."""
     discovered = {os.path.abspath(f.abspath) for f in discovery.files}
     files = {p: file_digest(p) for p in sorted(records["files"]) if p not in discovered and not _ignored(p)}
-    folders = {p: folder_digest(p) for p in sorted(records["folders"] - walked) if not _ignored(p)}
+    folders = {p: folder_digest(p) for p in sorted(records["folders"]) if not _ignored(p)}
     return {"files": files, "folders": folders}
+
+
+def unchanged_since(started: float, discovery: Any, deps: dict[str, dict[str, str | None]]) -> bool:
+    """True when no input was modified after `started` (the run's start): a file changed while it was
+    being analysed would pair one content's hash with another's findings."""
+    paths = [f.abspath for f in discovery.files] + list(deps["files"]) + list(deps["folders"])
+    for path in paths:
+        try:
+            if os.stat(path).st_mtime >= started:
+                return False
+        except OSError:
+            continue
+    return True
 
 
 def unchanged(deps: dict[str, dict[str, str | None]]) -> bool:
@@ -150,12 +205,14 @@ def unchanged(deps: dict[str, dict[str, str | None]]) -> bool:
 __all__ = [
     "NAMESPACE",
     "dependencies",
-    "folders_so_far",
     "merge",
+    "probed",
     "recorded",
     "run_key",
     "start_recording",
     "stop_recording",
+    "take_folders",
     "unchanged",
+    "unchanged_since",
     "__version__",
 ]

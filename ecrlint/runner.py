@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass, field, replace
 
 from .catalog import Rule, load_catalog
@@ -107,10 +108,11 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
         return _analyse(settings, catalog, rules, _discover(settings, cwd), cwd)
     from . import runcache
 
+    started = time.time()  # a file stamped later than this changed while the run read it
     runcache.start_recording()
     try:
         discovery = _discover(settings, cwd)
-        walked = runcache.folders_so_far()  # what counts in them is the discovered file list
+        runcache.take_folders()  # discovery's walk: the discovered file list in the key says what counts
         key = runcache.run_key(settings, catalog, discovery)
         hit = cache.get(runcache.NAMESPACE, key)
         if hit is not MISSING and isinstance(hit, dict) and runcache.unchanged(hit.get("deps", {})):
@@ -118,12 +120,10 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
         result = _analyse(settings, catalog, rules, discovery, cwd)
     finally:
         records = runcache.stop_recording()
-    entry = {
-        "findings": result.findings,
-        "undecided": result.undecided,
-        "deps": runcache.dependencies(records, discovery, walked),
-    }
-    cache.put(runcache.NAMESPACE, key, entry, remember=False)
+    deps = runcache.dependencies(records, discovery)
+    if runcache.unchanged_since(started, discovery, deps):
+        entry = {"findings": result.findings, "undecided": result.undecided, "deps": deps}
+        cache.put(runcache.NAMESPACE, key, entry, remember=False)
     return result
 
 

@@ -165,3 +165,52 @@ def test_custom_python_checks_turn_the_run_cache_off(tmp_path, monkeypatch):
     assert "ECR990" in _ids(run(settings))
     assert "ECR990" in _ids(run(settings))
     assert analyses.calls == 2
+
+
+def test_a_file_read_by_file_that_appears_later_is_a_change(tmp_path, monkeypatch):
+    # The policy file is not a discovered kind; the first run only finds it missing.
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "tf" / "main.tf").write_text(
+        MUTABLE
+        + """
+resource "aws_ecr_lifecycle_policy" "app" {
+  repository = aws_ecr_repository.app.name
+  policy     = file("${path.module}/policy.tpl")
+}
+"""
+    )
+    analyses = _NoAnalysis(monkeypatch)
+    assert "ECR401" not in _ids(run(_settings(tmp_path, tmp_path / "tf")))
+    (tmp_path / "tf" / "policy.tpl").write_text('{"rules": "not a list"}')
+    assert "ECR401" in _ids(run(_settings(tmp_path, tmp_path / "tf")))
+    assert analyses.calls == 2
+
+
+def test_a_new_file_in_an_excluded_module_folder_is_a_change(tmp_path, monkeypatch):
+    # Discovery walks legacy/ but excludes its files; the module call still reads them.
+    (tmp_path / "tf" / "legacy").mkdir(parents=True)
+    (tmp_path / "tf" / "main.tf").write_text('module "legacy" {\n  source = "./legacy"\n}\n')
+    (tmp_path / "tf" / "legacy" / "main.tf").write_text('variable "unused" {\n  default = 1\n}\n')
+    analyses = _NoAnalysis(monkeypatch)
+    settings = _settings(tmp_path, tmp_path / "tf", exclude=("legacy/*.tf",))
+    assert "ECR101" not in _ids(run(settings))
+    assert "ECR101" not in _ids(run(settings))
+    assert analyses.calls == 1
+    (tmp_path / "tf" / "legacy" / "repo.tf").write_text('resource "aws_ecr_repository" "old" {\n  name = "old"\n}\n')
+    assert "ECR101" in _ids(run(settings))
+    assert analyses.calls == 2
+
+
+def test_ecrlint_code_is_part_of_the_key(monkeypatch):
+    from ecrlint import runcache
+
+    first = runcache.code_digest()
+    runcache.code_digest.cache_clear()
+    assert runcache.code_digest() == first  # stable
+    monkeypatch.setattr(runcache, "file_digest", lambda path: "changed")
+    runcache.code_digest.cache_clear()
+    try:
+        assert runcache.code_digest() != first
+    finally:
+        monkeypatch.undo()
+        runcache.code_digest.cache_clear()

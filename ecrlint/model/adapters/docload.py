@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ... import runcache
 from ...parse import ParseError
 from ...source import (
     MAX_FILE_BYTES,  # larger structured files are refused (ECR900 when they look like ours)
@@ -163,7 +164,10 @@ class Loader:
             return None
         abspath = os.path.normpath(os.path.join(os.path.dirname(parent.abspath), reference))
         roots = self.roots or [os.path.dirname(parent.abspath)]
-        if not inside(abspath, roots) or not os.path.isfile(abspath):
+        if not inside(abspath, roots):
+            return None
+        runcache.probed(abspath)  # a template created later changes the run
+        if not os.path.isfile(abspath):
             return None
         if callable(self.display_path):
             path = self.display_path(abspath)

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ... import runcache
 from ...parse import ParseError
 from ...parse.hcl_ast import GetAttr, Variable
 from ...source import SourceFile, Span, UnreadableInput, read_limited
@@ -502,7 +503,10 @@ class _Project:
         return read_limited(source.abspath)
 
     def read_file(self, path: str) -> tuple[str, str] | None:
-        if not self.inside_roots(path) or not os.path.isfile(path):
+        if not self.inside_roots(path):
+            return None
+        runcache.probed(path)  # a file() target created later changes the run
+        if not os.path.isfile(path):
             return None
         try:
             with open(path, encoding="utf-8") as handle:
@@ -520,6 +524,8 @@ class _Project:
             # A module outside the discovered set: a registry module under .terraform, or a local
             # module in a skipped folder. Read it only when it is inside the scanned roots.
             files = []
+            if self.inside_roots(directory):
+                runcache.probed(directory, folder=True)
             if os.path.isdir(directory) and self.inside_roots(directory):
                 for name in sorted(os.listdir(directory)):
                     if name.endswith((".tf", ".tf.json")):
