@@ -51,8 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--show-suppressed", action="store_true", help="include suppressed findings in text, SARIF and JUnit output"
     )
-    check.add_argument("--jobs", "-j", type=int, help="parallel parser processes (default: the CPU count)")
-    check.add_argument("--no-cache", action="store_true", help="do not read or write the parse cache")
+    check.add_argument(
+        "--jobs", "-j", type=int, help="processes for modelling and lifecycle analyses (default: the CPU count)"
+    )
+    check.add_argument(
+        "--no-cache", action="store_true", help="do not read or write the cache (whole runs, lifecycle searches)"
+    )
     check.add_argument("--cache-dir", help="cache folder (default: $ECRLINT_CACHE_DIR or the user cache folder)")
     check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 

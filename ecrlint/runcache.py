@@ -9,9 +9,10 @@ the baseline) and the folders it listed outside them, with their contents' hashe
 checked again, and any difference is a miss.
 
 Reads are seen through an audit hook (`open`, `os.listdir`, `os.scandir`) that records only while a
-run is being recorded; children forked for a run hand their records back with their results. The
-entry is stored like every cache entry (JSON, signed), so `--no-cache` and a corrupt or foreign
-entry behave as for the parse cache.
+run is being recorded; existence tests, which are not audited, are recorded by the adapters that
+make them (`probed`); children forked for a run hand their records back with their results. A run
+during which an input was modified is not stored. The entry is stored like every cache entry (JSON,
+signed), so `--no-cache` and a corrupt or foreign entry behave as for the other cache entries.
 """
 
 from __future__ import annotations
