@@ -27,8 +27,8 @@ class Analysis:
 
 MIN_PARALLEL_FILES = 200  # Terraform and JSON/YAML files each; below this, child processes cost more than they save
 # Above this much input, one process does all the work, whatever --jobs says: child processes each hold
-# their share of the parse work or of the lifecycle outcomes at once, which nearly doubles peak memory
-# on a very large tree, for about a tenth less wall time.
+# their share of the parse work or of the lifecycle outcomes at once, which on a very large tree costs
+# far more memory (774 MB against 241 MB on the benchmark's large corpus) for at most a fifth less time.
 MAX_PARALLEL_BYTES = 24 * 1024 * 1024
 
 
