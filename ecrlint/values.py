@@ -126,9 +126,9 @@ class Value:
     def fully_known(self) -> bool:
         data = self.data
         if isinstance(data, dict):
-            return all(v.fully_known() for v in data.values())
+            return all(v is None or v.fully_known() for v in data.values())
         if isinstance(data, list):
-            return all(v.fully_known() for v in data)
+            return all(v is None or v.fully_known() for v in data)
         return not isinstance(data, (Unknown, Branches))
 
     def unknown_reason(self) -> str | None:
@@ -140,6 +140,8 @@ class Value:
             return "depends on " + " / ".join(b.condition for b in data.options)
         children = data.values() if isinstance(data, dict) else data if isinstance(data, list) else ()
         for child in children:
+            if child is None:
+                continue  # an attribute the model records as absent
             reason = child.unknown_reason()
             if reason:
                 return reason

@@ -236,6 +236,12 @@ REGRESSIONS = {
         '      selection = { tagStatus = "untagged", countType = "sinceImagePushed", countUnit = "days", countNumber = 14 }\n'
         '      action = { type = "expire" }\n    }]\n  })\n}\n'
     },
+    "tf-replication-filter-without-filter": {
+        "main.tf": 'resource "aws_ecr_replication_configuration" "r" {\n  replication_configuration {\n'
+        '    rule {\n      destination {\n        region = "eu-west-1"\n        registry_id = "222233334444"\n'
+        '      }\n      repository_filter {\n        fklter = "prod"\n        filter_type = "PREFIX_MATCH"\n'
+        "      }\n    }\n  }\n}\n"
+    },
 }
 
 
