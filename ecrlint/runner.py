@@ -73,16 +73,11 @@ LIFECYCLE_QUESTIONS = ("ECR402", "ECR403", "ECR404")
 
 
 def _release_analyses(model) -> None:
-    """Forget what the rules computed and kept for each other, once all of them have run: on a large
-    tree the lifecycle outcomes and policy analyses would otherwise stay in memory while the output
-    is written."""
-    from .cache import current
-
-    current().forget("lifecycle")
+    """Forget what the rules computed and kept for each other, once all of them have run, so it does
+    not stay in memory while the output is written. Each check module already released its own after
+    its last rule (`engine._release`); the policy analyses that later modules asked for again, and the
+    model's shared indexes, remain."""
     model.forget_derived()
-    properties = sys.modules.get("ecrlint.lifecycle.properties")
-    if properties is not None:
-        properties.clear_cache()
     iam_checks = sys.modules.get("ecrlint.iam.checks")
     if iam_checks is not None:
         iam_checks.forget_analyses()

@@ -191,7 +191,7 @@ class _SharedDetails:
 # -- ECR402 ------------------------------------------------------------------------------
 def lifecycle_expires_protected_tag(model: Model, ctx: CheckContext) -> Iterable[Match | Undecided]:
     options = ctx.options
-    counterexample_details = _SharedDetails()
+    details_of = _SharedDetails()
     for source, variant, reason in _analysable(model):
         if variant is None:
             yield undecided(source.obj, reason, source.document, source.pointer(""))
@@ -210,7 +210,7 @@ def lifecycle_expires_protected_tag(model: Model, ctx: CheckContext) -> Iterable
                 **rule_details(rule),
                 "protected_tag": result.tag,
                 "protected_patterns": list(options.protected_tags),
-                **counterexample_details(example),
+                **details_of(example),
             }
             yield match(
                 source.obj,
@@ -227,7 +227,7 @@ def _focus_actions(example) -> str:
 
 # -- ECR403 ------------------------------------------------------------------------------
 def lifecycle_rule_never_applies(model: Model, ctx: CheckContext) -> Iterable[Match | Undecided]:
-    counterexample_details = _SharedDetails()
+    details_of = _SharedDetails()
     for source, variant, reason in _analysable(model):
         if variant is None:
             yield undecided(source.obj, reason, source.document, source.pointer(""))
@@ -259,7 +259,7 @@ def lifecycle_rule_never_applies(model: Model, ctx: CheckContext) -> Iterable[Ma
                     f"; e.g. with images {state_text(example.images, example.focus)}, {rule.label} would "
                     f"{verb[:-1]} {target} ({mark}) but {owner.label} claims it"
                 )
-                details.update(counterexample_details(example))
+                details.update(details_of(example))
             selection = _rule_value(variant.document, rule)
             selection = selection.get("selection") or selection
             yield match(
@@ -273,7 +273,7 @@ def lifecycle_rule_never_applies(model: Model, ctx: CheckContext) -> Iterable[Ma
 
 # -- ECR404 ------------------------------------------------------------------------------
 def lifecycle_can_empty_repository(model: Model, ctx: CheckContext) -> Iterable[Match | Undecided]:
-    counterexample_details = _SharedDetails()
+    details_of = _SharedDetails()
     for source, variant, reason in _analysable(model):
         if variant is None:
             yield undecided(source.obj, reason, source.document, source.pointer(""))
@@ -288,7 +288,7 @@ def lifecycle_can_empty_repository(model: Model, ctx: CheckContext) -> Iterable[
                 f"the policy can expire every image in the repository: with images "
                 f"{state_text(example.images, example.focus)}, {actions_text(example.evaluation, example.focus)}"
             )
-            details = {**rule_details(rule), **counterexample_details(example)}
+            details = {**rule_details(rule), **details_of(example)}
             yield match(
                 source.obj,
                 message + variant.suffix(),
