@@ -123,6 +123,10 @@ def _settings(args):
         options=options,
         exclude=tuple(args.exclude or config.get("exclude", [])),
         var_files=var_files,
+        scenarios={
+            os.path.normpath(os.path.join(config.directory, root)): named
+            for root, named in config.get("scenarios", {}).items()
+        },
         select=_split(args.select) or config.get("select", []),
         ignore=_split(args.ignore) or config.get("ignore", []),
         rules_dirs=tuple(args.rules) or tuple(config.paths("rules-dirs")),

@@ -46,9 +46,22 @@ def effective_jobs(discovery: Discovery, jobs: int) -> int:
 
 
 def build_model(
-    discovery: Discovery, options: Options, var_files: list[str], display, jobs: int = 1
+    discovery: Discovery,
+    options: Options,
+    var_files: list[str],
+    display,
+    jobs: int = 1,
+    scenarios: dict[str, dict[str, list[str]]] | None = None,
+    project_root: str | None = None,
 ) -> tuple[Model, AdapterResult]:
-    ctx = AdapterContext(options=options, roots=discovery.roots, var_files=var_files, display_path=display)
+    ctx = AdapterContext(
+        options=options,
+        roots=discovery.roots,
+        var_files=var_files,
+        display_path=display,
+        scenarios=scenarios or {},
+        project_root=project_root,
+    )
     result = AdapterResult()
     terraform = [f for f in discovery.files if f.kind in ("terraform", "terraform-json", "tfvars")]
     structured = [f for f in discovery.files if f.kind in ("json", "yaml")]
@@ -121,7 +134,10 @@ def evaluate(
                 undecided.append((rule.id, item))
         if rule.check and last_use.get(rule.check.partition(":")[0]) == n:
             _release(rule.check.partition(":")[0])
-    findings = sorted(set_unique(findings), key=Finding.sort_key)
+    from .scenarios import merge_findings, merge_undecided
+
+    findings = sorted(set_unique(merge_findings(findings)), key=Finding.sort_key)
+    undecided = merge_undecided(undecided)
     undecided.sort(key=lambda pair: (pair[1].span.path, pair[1].span.start_line, pair[0], pair[1].reason))
     return findings, undecided
 

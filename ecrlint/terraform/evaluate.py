@@ -168,8 +168,15 @@ class ModuleInstance:
         depth: int = 0,
         module_dirs: dict[str, str] | None = None,
         module_key: str = "",
+        parent: ModuleInstance | None = None,
+        unloaded_var_files: list[str] | None = None,
+        call_span: Span | None = None,
     ):
         self.source = source
+        self.parent = parent  # the instance whose `module` block called this one
+        self.call_span = call_span  # that `module` block's first line
+        # Variable files beside a root that Terraform loads only with -var-file: named in reasons.
+        self.unloaded_var_files = unloaded_var_files or []
         self.env = env
         self.prefix = prefix
         self.inputs = inputs or {}
@@ -177,22 +184,67 @@ class ModuleInstance:
         self.module_dirs = module_dirs or {}  # registry module key -> dir (from the root's .terraform)
         self.module_key = module_key
         self._locals: dict[str, Value] = {}
+        self._vars: dict[str, Value] = {}
+        self._validating: dict[str, Value] = {}  # a variable's value while its validation is evaluated
         self._evaluating: set[str] = set()
         self._instances: dict[tuple[str, str, str], list[ResourceInstance]] = {}
         self._children: dict[str, list[ModuleInstance]] = {}
 
     # -- variables and locals ----------------------------------------------------------------
     def var(self, name: str, span: Span) -> Value:
+        if name in self._validating:
+            return self._validating[name]
+        if name in self._vars:
+            return self._vars[name]
+        value = self._vars[name] = self._variable(name, span)
+        return value
+
+    def _variable(self, name: str, span: Span) -> Value:
         if name in self.inputs:
-            return self.inputs[name]
+            return self._validated(name, self.inputs[name])
         block = self.source.variables.get(name)
         if block is None:
             return unknown(f"var.{name} is not declared", span, symbolic=f"${{var.{name}}}")
         default_attr = block.body.attributes.get("default")
         if default_attr is None:
-            return unknown(f"var.{name} has no default and no value in tfvars", span, symbolic=f"${{var.{name}}}")
+            return unknown(self._no_value_reason(name), span, symbolic=f"${{var.{name}}}")
         value = self.eval(default_attr.expr, Scope())
-        return value.with_trace(f"var.{name} default ({_loc(default_attr.span)})")
+        return self._validated(name, value.with_trace(f"var.{name} default ({_loc(default_attr.span)})"))
+
+    def _validated(self, name: str, value: Value) -> Value:
+        """The value, or unknown when one of the variable's `validation` conditions rejects it:
+        Terraform refuses to plan with it, so it is not a value anything is deployed with."""
+        block = self.source.variables.get(name)
+        if block is None or not value.is_known or name in self._validating:
+            return value
+        for validation in block.body.blocks_of("validation"):
+            condition = validation.body.attributes.get("condition")
+            if condition is None:
+                continue
+            self._validating[name] = value
+            try:
+                verdict = self.eval(condition.expr, Scope())
+            finally:
+                del self._validating[name]
+            if verdict.is_known and verdict.data is False:
+                return unknown(
+                    f"var.{name} = {value.text()!r} is rejected by its validation ({_loc(condition.span)}), "
+                    "so a deployment sets another value",
+                    value.span,
+                    symbolic=f"${{var.{name}}}",
+                )
+        return value
+
+    def _no_value_reason(self, name: str) -> str:
+        if self.parent is not None:
+            return f"var.{name} has no default and the module call does not set it"
+        if self.unloaded_var_files:
+            files = ", ".join(self.unloaded_var_files)
+            return (
+                f"var.{name} has no default and no value in the variable files Terraform loads by itself; "
+                f"{files} beside it load only with -var-file: name them as scenarios in the configuration"
+            )
+        return f"var.{name} has no default and no value in tfvars"
 
     def local(self, name: str, span: Span) -> Value:
         if name in self._locals:
@@ -269,6 +321,19 @@ class ModuleInstance:
         if block is None or self.depth >= MAX_MODULE_DEPTH:
             return []
         directory = self._module_dir(name, block)
+        if directory is not None and self._calls_itself(directory):
+            # Terraform rejects a module that calls itself, directly or through others; expanding it
+            # would never end (and with `count` it grows without bound).
+            source_attr = block.body.attributes["source"]
+            written = self.eval(source_attr.expr, Scope()).text()
+            self.env.problems.append(
+                (
+                    source_attr.span,
+                    f"module.{name} (source {written!r}) calls its own module or one of its callers: "
+                    "Terraform rejects a module cycle, so this call is not expanded",
+                )
+            )
+            return []
         child_source = self.env.load_module(directory) if directory else None
         if child_source is None:
             return []
@@ -307,9 +372,27 @@ class ModuleInstance:
                 depth=self.depth + 1,
                 module_dirs=self.module_dirs,
                 module_key=key,
+                parent=self,
+                call_span=Span(
+                    block.span.path,
+                    block.span.start_line,
+                    block.span.start_col,
+                    block.span.start_line,
+                    block.span.start_col,
+                ),
             )
             self._children[name].append(child)
         return self._children[name]
+
+    def _calls_itself(self, directory: str) -> bool:
+        """Whether `directory` is this module's own or one of its callers': a module cycle."""
+        target = os.path.realpath(directory)
+        instance: ModuleInstance | None = self
+        while instance is not None:
+            if os.path.realpath(instance.source.directory) == target:
+                return True
+            instance = instance.parent
+        return False
 
     def _module_dir(self, name: str, block: Block) -> str | None:
         source_attr = block.body.attributes.get("source")
