@@ -41,6 +41,8 @@ MAX_MODULE_DEPTH = 12
 MAX_INSTANCES = 10_000  # a larger count is left unexpanded (one instance with an unknown index)
 EVALUATION_ERROR = "error: "  # prefix of the reason of an Unknown that Terraform itself would reject
 _UNSET = object()
+# The key of the one instance that stands for every instance when `for_each` or `count` is unknown.
+EVERY_EACH, EVERY_COUNT = "\x00each", "\x00count"
 
 
 def _loc(span: Span) -> str:
@@ -75,7 +77,7 @@ class ResourceInstance:
     type: str
     name: str
     block: Block
-    key: Any  # None, a for_each key (str) or a count index (int); "?" when unknown
+    key: Any  # None, a for_each key (str) or a count index (int); EVERY_EACH / EVERY_COUNT when unknown
     scope: Scope
 
     @property
@@ -85,8 +87,10 @@ class ResourceInstance:
             return base
         if isinstance(self.key, int):
             return f"{base}[{self.key}]"
-        if self.key == "?":
+        if self.key == EVERY_EACH:
             return f"{base}[each]"
+        if self.key == EVERY_COUNT:
+            return f"{base}[count]"
         return f'{base}["{self.key}"]'
 
     def attr(self, name: str) -> Value | None:
@@ -285,7 +289,7 @@ class ModuleInstance:
                     each_key=unknown(reason, items.span, symbolic="${each.key}"),
                     each_value=unknown(reason, items.span, symbolic="${each.value}"),
                 )
-                return [ResourceInstance(self, mode, rtype, name, block, "?", scope)]
+                return [ResourceInstance(self, mode, rtype, name, block, EVERY_EACH, scope)]
             return [
                 ResourceInstance(self, mode, rtype, name, block, k.data, Scope(each_key=k, each_value=v))
                 for k, v in _iterate(items)
@@ -294,7 +298,7 @@ class ModuleInstance:
             count = self.eval(attrs["count"].expr, Scope())
             if _is_number(count.data) and count.data > MAX_INSTANCES:
                 scope = Scope(count_index=unknown(f"count of {count.data} is more than ecrlint expands", count.span))
-                return [ResourceInstance(self, mode, rtype, name, block, "?", scope)]
+                return [ResourceInstance(self, mode, rtype, name, block, EVERY_COUNT, scope)]
             if count.is_known and isinstance(count.data, (int, float)) and not isinstance(count.data, bool):
                 return [
                     ResourceInstance(self, mode, rtype, name, block, i, Scope(count_index=known(i, count.span)))
@@ -303,7 +307,7 @@ class ModuleInstance:
             if count.is_known and isinstance(count.data, bool):
                 return []
             scope = Scope(count_index=unknown(count.unknown_reason() or "count is not known", count.span))
-            return [ResourceInstance(self, mode, rtype, name, block, "?", scope)]
+            return [ResourceInstance(self, mode, rtype, name, block, EVERY_COUNT, scope)]
         return [ResourceInstance(self, mode, rtype, name, block, None, Scope())]
 
     def all_instances(self) -> list[ResourceInstance]:
@@ -514,10 +518,32 @@ class ModuleInstance:
         display, text = loaded
         lines = text.count("\n") + 1
         span = Span(display, 1, 1, lines, 1)
+        raw = Value(text, span, text_line_offset=0, trace=(f"{name}({path.data})",))
         if name == "templatefile":
-            if "${" in text or "%{" in text:
-                return unknown(f"templatefile({path.data!r}) is not rendered statically", expr.span)
-        return Value(text, span, text_line_offset=0, trace=(f"{name}({path.data})",))
+            variables = self._eval(expr.args[1], scope) if len(expr.args) > 1 else known({}, expr.span)
+            return self.render_template(raw, variables, expr.span).with_trace(f"templatefile({path.data})")
+        return raw
+
+    def render_template(self, template: Value, variables: Value, span: Span) -> Value:
+        """Terraform's template rendering (`templatefile`, `data "template_file"`): the text parsed
+        as a template and evaluated with only the given variables in scope."""
+        if not (template.is_known and isinstance(template.data, str)):
+            return unknown(template.unknown_reason() or "the template is not known", span)
+        text = template.data
+        if "${" not in text and "%{" not in text:
+            return template
+        if not variables.is_map:
+            return unknown(variables.unknown_reason() or "the template variables are not known", span)
+        from ..parse.hcl_native import parse_template_text
+
+        start = template.span.start_line if template.text_line_offset is not None else 1
+        try:
+            parts, directives = parse_template_text(text, template.span.path, start)
+        except ParseError as err:
+            return unknown(f"the template does not parse: {err.message}", span)
+        offset = template.text_line_offset if template.text_line_offset is not None else None
+        parsed = Template(template.span, tuple(parts), directives, text_line_offset=offset)
+        return self._template(parsed, Scope(names=dict(variables.data)))
 
     def _conditional(self, expr: Conditional, scope: Scope) -> Value:
         cond = self._eval(expr.condition, scope)
@@ -618,6 +644,9 @@ class ModuleInstance:
         return known(out_map, expr.span) if expr.is_object else known(out_list, expr.span)
 
     def _splat(self, expr: Splat, scope: Scope) -> Value:
+        resource = self._resource_splat(expr, scope)
+        if resource is not None:
+            return resource
         target = self._eval(expr.target, scope)
         if not target.is_known:
             return unknown(target.unknown_reason() or "unknown", expr.span)
@@ -629,6 +658,38 @@ class ModuleInstance:
                 key = step if kind == "attr" else self._eval(step, scope)
                 current = _step(current, key, expr.span)
             out.append(current)
+        return known(out, expr.span)
+
+    def _resource_splat(self, expr: Splat, scope: Scope) -> Value | None:
+        """`aws_x.y[*].attr`: one element per instance, so a resource with `count = 3` gives a list
+        of three (each maybe known only after apply) rather than an unknown list."""
+        root, steps = _flatten(expr.target)
+        if root is None or root.name in ("var", "local", "each", "count", "path", "module", "self", "terraform"):
+            return None
+        names = [step for kind, step in steps if kind == "attr"]
+        if len(names) != len(steps):
+            return None
+        if root.name == "data" and len(names) == 2:
+            mode, rtype, name = "data", names[0], names[1]
+        elif root.name != "data" and len(names) == 1:
+            mode, rtype, name = "resource", root.name, names[0]
+        else:
+            return None
+        table = self.source.resources if mode == "resource" else self.source.data
+        if (rtype, name) not in table:
+            return None
+        instances = self.instances(mode, rtype, name)
+        if any(i.key in (EVERY_EACH, EVERY_COUNT) for i in instances):
+            return None
+        if not expr.steps or expr.steps[0][0] != "attr":
+            return None
+        out = []
+        for instance in instances:
+            value = resource_attribute(instance, expr.steps[0][1], expr.span)
+            value = Value(
+                value.data, value.span, value.provenance, value.trace, instance.address, value.text_line_offset
+            )
+            out.append(self._apply(value, list(expr.steps[1:]), scope, expr.span))
         return known(out, expr.span)
 
     # -- references ------------------------------------------------------------------------------
@@ -689,6 +750,11 @@ class ModuleInstance:
             if not key.is_known:
                 return unknown(key.unknown_reason() or "instance key unknown", span, symbolic=symbolic)
             match = [i for i in instances if i.key == key.data]
+            if not match and instance.key in (EVERY_EACH, EVERY_COUNT) and isinstance(key.data, (int, str)):
+                # `x[0]` of a resource whose count is unknown: wherever the reference is evaluated,
+                # Terraform needs that instance to exist, and its body is the placeholder's with
+                # the index now known (`count = var.create ? 1 : 0` on both, the usual pairing).
+                match = [_with_key(instance, key)]
             if not match:
                 return unknown(f"{rtype}.{name}[{key.text()}] is not an instance", span, symbolic=symbolic)
             instance = match[0]
@@ -719,6 +785,18 @@ class ModuleInstance:
         if not steps or steps[0][0] != "attr":
             return unknown(f"module.{name} as a whole is not evaluated", span, symbolic=symbolic)
         return self._apply(child.output(steps[0][1], span), steps[1:], scope, span, symbolic)
+
+
+def _with_key(placeholder: ResourceInstance, key: Value) -> ResourceInstance:
+    if placeholder.key == EVERY_COUNT and isinstance(key.data, int) and not isinstance(key.data, bool):
+        scope = Scope(count_index=key)
+    elif placeholder.key == EVERY_EACH and isinstance(key.data, str):
+        scope = Scope(each_key=key, each_value=placeholder.scope.each_value)
+    else:
+        return placeholder
+    return ResourceInstance(
+        placeholder.module, placeholder.mode, placeholder.type, placeholder.name, placeholder.block, key.data, scope
+    )
 
 
 def _is_number(value) -> bool:

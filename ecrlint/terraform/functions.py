@@ -333,9 +333,16 @@ def call_function(name: str, args: list[Value], span: Span) -> Value:
     fn = _SIMPLE.get(name)
     if fn is None:
         return unknown(f"function {name}() is not evaluated statically", span, symbolic=f"${{{name}(...)}}")
-    pending = _needs_known(args, span, name)
-    if pending is not None:
-        return pending
+    if name == "concat":
+        # Only the lists themselves must be known: elements known after apply are carried along,
+        # so the result still says how many members it certainly has.
+        pending = next((a for a in args if not a.is_known), None)
+        if pending is not None:
+            return unknown(pending.unknown_reason() or "unknown argument", span)
+    else:
+        pending = _needs_known(args, span, name)
+        if pending is not None:
+            return pending
     try:
         return fn(span, args)
     except FunctionError:
