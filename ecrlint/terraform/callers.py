@@ -13,7 +13,8 @@ from collections import defaultdict
 
 from ..source import UnreadableInput, read_limited
 
-LOCAL_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.\.?/[^"]*)"', re.M)
+# Horizontal white space only: `\s*` at each line start would rescan runs of blank lines (quadratic).
+LOCAL_SOURCE = re.compile(r'^[ \t]*source[ \t]*=[ \t]*"(\.\.?/[^"\n]*)"', re.M)
 _SKIP = {".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__", ".venv", ".tox"}
 MAX_FILES = 100_000
 MAX_CALLER_DEPTH = 12

@@ -38,6 +38,11 @@ from .functions import FunctionError, call_function
 from .loader import ModuleSource
 
 MAX_MODULE_DEPTH = 12
+# One budget for evaluating one root configuration: expression steps, including every element a
+# `for` expression builds, and the length of any one string. Past it, values are unknown with the
+# reason, and the run goes on; nothing a configuration says can make evaluation hang or exhaust memory.
+MAX_STEPS = 200_000
+MAX_STRING = 1 << 20
 MAX_INSTANCES = 10_000  # a larger count is left unexpanded (one instance with an unknown index)
 EVALUATION_ERROR = "error: "  # prefix of the reason of an Unknown that Terraform itself would reject
 _UNSET = object()
@@ -57,6 +62,14 @@ class Env:
     read_file: Callable[[str], tuple[str, str] | None]  # absolute path -> (display path, text), inside roots
     account_id: str | None = None
     problems: list[tuple[Span, str]] = field(default_factory=list)
+    steps_left: int = MAX_STEPS
+
+    def new_budget(self) -> None:
+        self.steps_left = MAX_STEPS
+
+
+class BudgetExceeded(Exception):
+    """Evaluation of one root configuration took more than its budget."""
 
 
 @dataclass
@@ -422,8 +435,19 @@ class ModuleInstance:
             return unknown(str(err), expr.span)
         except RecursionError:
             return unknown("expression nested too deeply", expr.span)
+        except BudgetExceeded as err:
+            return unknown(str(err), expr.span)
 
     def _eval(self, expr: Expr, scope: Scope) -> Value:
+        self.env.steps_left -= 1
+        if self.env.steps_left < 0:
+            raise BudgetExceeded(f"not evaluated: the configuration takes more than {MAX_STEPS:,} evaluation steps")
+        value = self._evaluate(expr, scope)
+        if isinstance(value.data, str) and len(value.data) > MAX_STRING:
+            return unknown(f"not evaluated: a string longer than {MAX_STRING:,} characters", expr.span)
+        return value
+
+    def _evaluate(self, expr: Expr, scope: Scope) -> Value:
         if isinstance(expr, Literal):
             return known(expr.value, expr.span)
         if isinstance(expr, Template):
@@ -470,6 +494,8 @@ class ModuleInstance:
                 reason = reason or value.unknown_reason() or "value cannot be used in a string"
                 data = value.data
                 pieces.append(data.symbolic if isinstance(data, Unknown) and data.symbolic else "${...}")
+        if sum(map(len, pieces)) > MAX_STRING:
+            return unknown(f"not evaluated: a string longer than {MAX_STRING:,} characters", expr.span)
         text = "".join(pieces)
         if reason:
             return unknown(reason, expr.span, symbolic=text)
@@ -618,6 +644,7 @@ class ModuleInstance:
         out_list: list[Value] = []
         out_map: dict[str, Value] = {}
         for key, value in pairs:
+            self.env.steps_left -= 1  # every element built counts, even one whose body is trivial
             key_value = key if isinstance(key, Value) else known(key, value.span)
             names = {expr.value_var: value}
             if expr.key_var:

@@ -630,6 +630,7 @@ class _Project:
         scenarios = _scenarios_for(directory, self.ctx)
         names = tuple(name for name, _ in scenarios)
         for name, files in scenarios or [(None, [])]:
+            self.env.new_budget()
             instance = ModuleInstance(
                 module,
                 self.env,
