@@ -58,8 +58,3 @@ def scenario_of(obj: ModelObject) -> Scenario | None:
     """The Terraform scenario (named variable files) an object was evaluated in, if any."""
     name = obj.extra.get("scenario")
     return Scenario(name, tuple(obj.extra["scenarios"])) if name is not None else None
-
-
-def default_note(value: Value | None) -> str:
-    """Appended to messages when a value is the AWS default rather than written."""
-    return " (attribute absent: AWS default assumed)" if value is not None and value.is_default else ""

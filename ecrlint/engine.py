@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from .catalog import Rule
 from .checks import CheckContext, Options
@@ -15,15 +14,6 @@ from .graph import bind
 from .model import Model
 from .model.adapters import AdapterContext, AdapterResult, Diagnostic
 from .source import Span
-
-
-@dataclass
-class Analysis:
-    findings: list[Finding] = field(default_factory=list)
-    undecided: list[tuple[str, Undecided]] = field(default_factory=list)
-    model: Model = field(default_factory=Model)
-    files_scanned: int = 0
-
 
 MIN_PARALLEL_FILES = 200  # Terraform and JSON/YAML files each; below this, child processes cost more than they save
 # Above this much input, one process does all the work, whatever --jobs says: child processes each hold

@@ -914,8 +914,6 @@ def resource_attribute(instance: ResourceInstance, attr: str, span: Span) -> Val
                 symbolic = f"{account}.dkr.ecr.${{region}}.amazonaws.com/{name.data}"
             elif attr == "arn":
                 symbolic = f"arn:aws:ecr:${{region}}:{account}:repository/{name.data}"
-    if attr == "name" and instance.type.startswith("aws_iam_"):
-        pass
     return unknown(f"{instance.address}.{attr} is known only after apply", span, symbolic=symbolic)
 
 
