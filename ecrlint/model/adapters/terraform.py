@@ -590,7 +590,7 @@ class _Project:
             for directory, files in self.by_dir.items()
         }
         children = set().union(*calls.values()) if calls else set()
-        callers = self.callers_outside()
+        callers = self.callers_outside(calls)
         for directory in sorted(self.by_dir):
             if directory in children:
                 continue
@@ -616,12 +616,13 @@ class _Project:
                 self.result.diagnostics.append(diagnostic)
         return self.result
 
-    def callers_outside(self) -> dict[str, set[str]]:
-        """Callers of modules, over the project, when the project reaches beyond the scanned paths."""
+    def callers_outside(self, calls: dict[str, set[str]]) -> dict[str, set[str]]:
+        """Callers of modules over the whole project: the scanned folders' calls, and those of the
+        project's other `.tf` files (a module scanned alone still has its callers)."""
         root = self.ctx.project_root
-        if not root or any(_inside(root, scanned) for scanned in map(os.path.realpath, self.ctx.roots)):
-            return {}  # every caller is among the scanned files already
-        return callers_index(root)
+        if not root:
+            return {}
+        return callers_index(root, calls)
 
     def walk_root(self, directory: str, children: set[str], reportable: bool = True) -> None:
         module = self.load_module(directory)
