@@ -108,15 +108,16 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
     try:
         discovery = _discover(settings, cwd)
         runcache.take_folders()  # discovery's walk: the discovered file list in the key says what counts
-        key = runcache.run_key(settings, catalog, discovery)
+        inputs = runcache.input_state(discovery)
+        key = runcache.run_key(settings, catalog, discovery, inputs)
         hit = cache.get(runcache.NAMESPACE, key)
-        if hit is not MISSING and isinstance(hit, dict) and runcache.unchanged(hit.get("deps", {})):
+        if hit is not MISSING and runcache.usable(hit):
             return RunResult(hit["findings"], hit["undecided"], len(discovery.files), catalog, rules, Model())
         result = _analyse(settings, catalog, rules, discovery, cwd)
     finally:
         records = runcache.stop_recording()
     deps = runcache.dependencies(records, discovery)
-    if runcache.unchanged_since(started, discovery, deps):
+    if runcache.unchanged_since(started, inputs, deps):
         entry = {"findings": result.findings, "undecided": result.undecided, "deps": deps}
         cache.put(runcache.NAMESPACE, key, entry, remember=False)
     return result
