@@ -126,6 +126,7 @@ def _settings(args):
         select=_split(args.select) or config.get("select", []),
         ignore=_split(args.ignore) or config.get("ignore", []),
         rules_dirs=tuple(args.rules) or tuple(config.paths("rules-dirs")),
+        python_rules=_python_rules_allowed(args.rules, config),
         severity=config.get("severity", {}),
         per_path_ignores=config.get("per-path-ignores", {}),
         config_path=config.path,
@@ -134,6 +135,17 @@ def _settings(args):
         jobs=jobs,
     )
     return settings, args.fail_on or config.get("fail-on", "low")
+
+
+def _python_rules_allowed(command_line_dirs: list[str], config) -> bool:
+    """Python checks run from rule folders the user named (`--rules`); from folders a configuration
+    names only when that configuration says `allow-python-rules: true` and the environment agrees
+    (ECRLINT_ALLOW_PYTHON_RULES=1): a scanned repository's own file cannot grant itself consent."""
+    from .catalog import PYTHON_RULES_VARIABLE
+
+    if command_line_dirs:
+        return True
+    return config.get("allow-python-rules") is True and os.environ.get(PYTHON_RULES_VARIABLE) == "1"
 
 
 def run_check(args) -> int:

@@ -32,6 +32,9 @@ class Settings:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     rules_dirs: tuple[str, ...] = ()
+    # Python checks in rules_dirs may run: the folders were named on the command line, or their
+    # configuration allows it and so does the environment. Off, so a scanned repository never runs code.
+    python_rules: bool = False
     severity: dict[str, str] = field(default_factory=dict)  # rule id or name -> severity
     per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
     config_path: str | None = None
@@ -95,7 +98,7 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
     from .cache import MISSING, current
 
     cwd = settings.cwd or os.getcwd()
-    catalog = catalog if catalog is not None else load_catalog(settings.rules_dirs)
+    catalog = catalog if catalog is not None else load_catalog(settings.rules_dirs, python_rules=settings.python_rules)
     rules = choose_rules(catalog, settings.select, settings.ignore)
     cache = current()
     if cache.directory is None or any(r.check and not r.check.startswith("ecrlint.") for r in rules):

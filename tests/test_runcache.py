@@ -137,7 +137,7 @@ remediation:
   all: Nothing.
 help_uri: https://example.com/ECR990
 since: "0.1.0"
-check: team_checks:every_repository
+check: team_checks.py:every_repository
 """
 
 TEAM_CHECKS = """
@@ -158,11 +158,9 @@ def test_custom_python_checks_turn_the_run_cache_off(tmp_path, monkeypatch):
     rule_dir = tmp_path / "rules" / "ECR990-custom-python-check"
     rule_dir.mkdir(parents=True)
     (rule_dir / "rule.yaml").write_text(CUSTOM_RULE)
-    (tmp_path / "code").mkdir()
-    (tmp_path / "code" / "team_checks.py").write_text(TEAM_CHECKS)
-    monkeypatch.syspath_prepend(str(tmp_path / "code"))
+    (rule_dir / "team_checks.py").write_text(TEAM_CHECKS)
     analyses = _NoAnalysis(monkeypatch)
-    settings = _settings(tmp_path, tmp_path / "tf", rules_dirs=(str(tmp_path / "rules"),))
+    settings = _settings(tmp_path, tmp_path / "tf", rules_dirs=(str(tmp_path / "rules"),), python_rules=True)
     assert "ECR990" in _ids(run(settings))
     assert "ECR990" in _ids(run(settings))
     assert analyses.calls == 2
