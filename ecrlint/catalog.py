@@ -127,6 +127,8 @@ def load_rule(path: str, validate: bool = True, shipped: bool = False) -> Rule:
         raise CatalogError(f"{path}:1: rule folder must be named {expected}")
     if data.get("check") is not None:
         _validate_check(path, str(data["check"]), folder, shipped)
+    if validate and isinstance(data.get("query"), str):
+        _validate_query(path, data["query"], data.get("message"))
     return Rule(
         id=data["id"],
         name=data["name"],
@@ -164,6 +166,37 @@ def _validate_check(path: str, check: str, folder: str, shipped: bool) -> None:
         )
     if check_file(folder, check) is None:
         raise CatalogError(f"{where}: check: {target} is not a file in {os.path.dirname(path) or '.'}")
+
+
+def _validate_query(path: str, query: str, message: str | None) -> None:
+    """Compile the query now, so that a syntax error or a path the model does not have (`r.nmae`)
+    is an error naming the rule file and line rather than a rule that never fires."""
+    from .query import QueryError, compile_query, path_problem
+
+    try:
+        compiled = compile_query(query)
+    except QueryError as err:
+        line, col = _query_position(path, err.line, err.col)
+        raise CatalogError(f"{path}:{line}:{col}: query: {err.message}") from None
+    for placeholder in re.findall(r"\{([a-z_][a-z0-9_.]*)\}", message or ""):
+        steps = tuple(placeholder.split("."))
+        problem = steps[0] == compiled.var and path_problem(compiled.kinds, steps)
+        if problem:
+            raise CatalogError(f"{path}:{_line_of(path, 'message')}: message: {problem}")
+
+
+def _query_position(path: str, line: int, col: int) -> tuple[int, int]:
+    """Where line `line`, column `col` of the query text is in the rule file: below `query: |` (or
+    `>`) the text starts on the next line, indented; otherwise it is on the key's own line."""
+    start = _line_of(path, "query")
+    with open(path, encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    head = lines[start - 1].partition(":")[2].strip() if start <= len(lines) else ""
+    if not head.startswith(("|", ">")):
+        return start, col
+    target = start + line
+    text = lines[target - 1] if target <= len(lines) else ""
+    return target, col + len(text) - len(text.lstrip(" "))
 
 
 def check_file(folder: str, check: str) -> str | None:
