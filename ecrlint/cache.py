@@ -50,7 +50,9 @@ class UntrustedCache(Exception):
 
 
 def _check_owned(path: str, info: os.stat_result, what: str) -> None:
-    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+    if os.name != "posix":
+        return  # ownership and mode bits mean something else there
+    if info.st_uid != os.geteuid():
         raise UntrustedCache(f"{what} {path} belongs to another user")
     if info.st_mode & 0o022:
         raise UntrustedCache(f"{what} {path} can be written by other users")
@@ -182,7 +184,7 @@ def _read_secret(path: str) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise UntrustedCache(f"cache secret {path} is not a regular file")
         _check_owned(path, info, "cache secret")
-        if info.st_mode & 0o077:
+        if os.name == "posix" and info.st_mode & 0o077:
             raise UntrustedCache(f"cache secret {path} can be read by other users")
         secret = handle.read(33)
     return secret if len(secret) == 32 else _new_secret(path)

@@ -11,7 +11,9 @@ checked again, and any difference is a miss.
 Reads are seen through an audit hook (`open`, `os.listdir`, `os.scandir`) that records only while a
 run is being recorded; existence tests, which are not audited, are recorded by the adapters that
 make them (`probed`); children forked for a run hand their records back with their results. A run
-during which an input was modified is not stored. The entry is stored like every cache entry (JSON,
+during which an input changed is not stored: each discovered file must have, at the end, the
+content hash and stat (inode change time included, which `touch` cannot set back) it had when the
+key was made, and no other file the run read may have changed after the run started. The entry is stored like every cache entry (JSON,
 signed), so `--no-cache` and a corrupt or foreign entry behave as for the other cache entries.
 """
 

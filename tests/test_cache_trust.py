@@ -12,6 +12,8 @@ import pytest
 from ecrlint import __version__, cache, runcache
 from ecrlint.runner import Settings, run
 
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="owners and mode bits are POSIX ones")
+
 MUTABLE = (
     'resource "aws_ecr_repository" "app" {\n  name                 = "app"\n  image_tag_mutability = "MUTABLE"\n}\n'
 )
