@@ -85,6 +85,9 @@ def load_check(rule: Rule) -> Callable:
     sys.modules[name] = module  # dataclasses and typing in the check look their module up
     try:
         spec.loader.exec_module(module)
+    except Exception as err:  # the rule's own code: report where, as for any broken rule file
+        sys.modules.pop(name, None)
+        raise CatalogError(f"{where}: check: {path} failed to load: {type(err).__name__}: {err}") from None
     except BaseException:
         sys.modules.pop(name, None)
         raise

@@ -169,3 +169,10 @@ def test_a_hand_built_rule_naming_a_module_imports_nothing(project, monkeypatch)
         load_check(replace(shipped, folder=str(folder), check="ecrlint.engine:diagnostics_check"))
     assert _imported(project) == "" and "evilcheck" not in sys.modules
     assert callable(load_check(shipped))
+
+
+def test_a_check_file_that_fails_to_load_is_a_usage_error(project, capsys):
+    folder = _rule(project, code_name="")
+    (folder / "check.py").write_text("import no_such_module_anywhere\n")
+    code, _, err = _check(capsys, "--rules", "team-rules")
+    assert code == 2 and "check.py failed to load: ModuleNotFoundError" in err and "internal error" not in err
