@@ -60,11 +60,16 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--cache-dir", help="cache folder (default: $ECRLINT_CACHE_DIR or the user cache folder)")
     check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
-    sub.add_parser("rules", help="list the rules")
+    rules = sub.add_parser("rules", help="list the rules")
+    rules.add_argument("--rules", action="append", default=[], metavar="DIR", help="include a folder of custom rules")
     docs = sub.add_parser("docs", help="write one Markdown page per rule")
     docs.add_argument("directory", help="output folder, e.g. docs/rules")
     explain = sub.add_parser("explain", help="explain one rule")
     explain.add_argument("rule", help="rule id or name")
+    explain.add_argument("--rules", action="append", default=[], metavar="DIR", help="include a folder of custom rules")
+    test_rules = sub.add_parser("test-rules", help="run a custom rules folder's bad_/good_ fixtures")
+    test_rules.add_argument("directory", help="folder of custom rules, as given to --rules")
+    test_rules.add_argument("--update-snapshots", action="store_true", help="write each rule's findings.snap.json")
 
     lifecycle = sub.add_parser("lifecycle", help="lifecycle policy tools")
     lifecycle.add_argument("action", choices=("simulate",))
@@ -130,6 +135,7 @@ def _settings(args):
         select=_split(args.select) or config.get("select", []),
         ignore=_split(args.ignore) or config.get("ignore", []),
         rules_dirs=tuple(args.rules) or tuple(config.paths("rules-dirs")),
+        python_rules=_python_rules_allowed(args.rules, config),
         severity=config.get("severity", {}),
         per_path_ignores=config.get("per-path-ignores", {}),
         config_path=config.path,
@@ -138,6 +144,17 @@ def _settings(args):
         jobs=jobs,
     )
     return settings, args.fail_on or config.get("fail-on", "low")
+
+
+def _python_rules_allowed(command_line_dirs: list[str], config) -> bool:
+    """Python checks run from rule folders the user named (`--rules`); from folders a configuration
+    names only when that configuration says `allow-python-rules: true` and the environment agrees
+    (ECRLINT_ALLOW_PYTHON_RULES=1): a scanned repository's own file cannot grant itself consent."""
+    from .catalog import PYTHON_RULES_VARIABLE
+
+    if command_line_dirs:
+        return True
+    return config.get("allow-python-rules") is True and os.environ.get(PYTHON_RULES_VARIABLE) == "1"
 
 
 def run_check(args) -> int:
@@ -182,20 +199,26 @@ def run_check(args) -> int:
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
-def run_rules() -> int:
-    from .catalog import load_catalog
+def _catalog(rules_dirs: list[str]):
+    """The shipped rules and the custom ones named on the command line."""
+    from .catalog import CatalogError, load_catalog
 
-    catalog = load_catalog()
+    try:
+        return load_catalog(tuple(rules_dirs), python_rules=True)
+    except CatalogError as err:
+        raise UsageError(str(err)) from None
+
+
+def run_rules(rules_dirs: list[str]) -> int:
+    catalog = _catalog(rules_dirs)
     width = max(len(r.name) for r in catalog)
     for rule in catalog:
         sys.stdout.write(f"{rule.id}  {rule.name:<{width}}  {rule.severity:<8}  {rule.title}\n")
     return EXIT_CLEAN
 
 
-def run_explain(selector: str) -> int:
-    from .catalog import load_catalog
-
-    catalog = load_catalog()
+def run_explain(selector: str, rules_dirs: list[str]) -> int:
+    catalog = _catalog(rules_dirs)
     rule = next((r for r in catalog if r.id == selector.upper() or r.name == selector), None)
     if rule is None:
         raise UsageError(f"unknown rule: {selector}")
@@ -212,6 +235,25 @@ def run_explain(selector: str) -> int:
     return EXIT_CLEAN
 
 
+def run_test_rules(directory: str, update_snapshots: bool) -> int:
+    from .catalog import CatalogError
+    from .ruletest import run_rule_tests
+
+    if not os.path.isdir(directory):
+        raise UsageError(f"{directory}: rules directory not found")
+    try:
+        outcomes = run_rule_tests(directory, update_snapshots)
+    except CatalogError as err:
+        raise UsageError(str(err)) from None
+    if not outcomes:
+        raise UsageError(f"{directory}: no rule.yaml found")
+    for outcome in outcomes:
+        sys.stdout.write(outcome.line() + "\n")
+    failed = sum(1 for o in outcomes if o.problem is not None)
+    sys.stdout.write(f"{len(outcomes) - failed} passed, {failed} failed\n")
+    return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
@@ -220,9 +262,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return run_check(args)
         if args.command == "rules":
-            return run_rules()
+            return run_rules(args.rules)
         if args.command == "explain":
-            return run_explain(args.rule)
+            return run_explain(args.rule, args.rules)
+        if args.command == "test-rules":
+            return run_test_rules(args.directory, args.update_snapshots)
         if args.command == "docs":
             from .catalog import load_catalog
             from .docs import write_pages

@@ -92,9 +92,9 @@ def build_model(
 
 
 def _check_function(rule: Rule):
-    module_name, _, function = rule.check.partition(":")
-    module = importlib.import_module(module_name)
-    return getattr(module, function)
+    from .checks import load_check
+
+    return load_check(rule)
 
 
 def evaluate(

@@ -33,6 +33,9 @@ class Settings:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     rules_dirs: tuple[str, ...] = ()
+    # Python checks in rules_dirs may run: the folders were named on the command line, or their
+    # configuration allows it and so does the environment. Off, so a scanned repository never runs code.
+    python_rules: bool = False
     severity: dict[str, str] = field(default_factory=dict)  # rule id or name -> severity
     per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
     config_path: str | None = None
@@ -96,7 +99,7 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
     from .cache import MISSING, current
 
     cwd = settings.cwd or os.getcwd()
-    catalog = catalog if catalog is not None else load_catalog(settings.rules_dirs)
+    catalog = catalog if catalog is not None else load_catalog(settings.rules_dirs, python_rules=settings.python_rules)
     rules = choose_rules(catalog, settings.select, settings.ignore)
     cache = current()
     if cache.directory is None or any(r.check and not r.check.startswith("ecrlint.") for r in rules):
@@ -109,15 +112,16 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
     try:
         discovery = _discover(settings, cwd)
         runcache.take_folders()  # discovery's walk: the discovered file list in the key says what counts
-        key = runcache.run_key(settings, catalog, discovery)
+        inputs = runcache.input_state(discovery)
+        key = runcache.run_key(settings, catalog, discovery, inputs)
         hit = cache.get(runcache.NAMESPACE, key)
-        if hit is not MISSING and isinstance(hit, dict) and runcache.unchanged(hit.get("deps", {})):
+        if hit is not MISSING and runcache.usable(hit):
             return RunResult(hit["findings"], hit["undecided"], len(discovery.files), catalog, rules, Model())
         result = _analyse(settings, catalog, rules, discovery, cwd)
     finally:
         records = runcache.stop_recording()
     deps = runcache.dependencies(records, discovery)
-    if runcache.unchanged_since(started, discovery, deps):
+    if runcache.unchanged_since(started, inputs, deps):
         entry = {"findings": result.findings, "undecided": result.undecided, "deps": deps}
         cache.put(runcache.NAMESPACE, key, entry, remember=False)
     return result
