@@ -39,6 +39,7 @@ class Settings:
     cwd: str | None = None
     cache_dir: str | None = None  # None: no cache on disk
     jobs: int = 1
+    not_inputs: tuple[str, ...] = ()  # ecrlint's own files (config, baseline, reports): never scanned
 
 
 @dataclass
@@ -55,12 +56,15 @@ def _matches(rule: Rule, selectors: list[str]) -> bool:
     return any(rule.id.startswith(s.upper()) or rule.name == s for s in selectors)
 
 
+ALWAYS_SELECTED = ("ECR900",)  # an input that cannot be parsed is reported whatever --select says
+
+
 def choose_rules(catalog: list[Rule], select: list[str], ignore: list[str]) -> list[Rule]:
     known = {r.id for r in catalog} | {r.name for r in catalog}
     for selector in select + ignore:
         if not any(r.id.startswith(selector.upper()) for r in catalog) and selector not in known:
             raise RunError(f"unknown rule or prefix: {selector}")
-    chosen = [r for r in catalog if not select or _matches(r, select)]
+    chosen = [r for r in catalog if not select or _matches(r, select) or r.id in ALWAYS_SELECTED]
     return [r for r in chosen if not _matches(r, ignore)]
 
 
@@ -122,10 +126,24 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
     return result
 
 
+def severity_overrides(catalog: list[Rule], severity: dict[str, str]) -> dict[str, str]:
+    """Rule id -> severity, from the configuration's `severity` (keyed by rule id or name)."""
+    overrides = {}
+    for key, level in severity.items():
+        for rule in catalog:
+            if key.upper() == rule.id or key == rule.name:
+                overrides[rule.id] = level
+    return overrides
+
+
 def _discover(settings: Settings, cwd: str):
     discovery = discover_files(settings.paths, settings.exclude, cwd=cwd)
     if discovery.missing:
         raise RunError(f"no such file or directory: {discovery.missing[0]}")
+    own = {os.path.abspath(os.path.join(cwd, p)) for p in settings.not_inputs}
+    own |= {os.path.realpath(p) for p in own}
+    if own:
+        discovery.files = [f for f in discovery.files if f.abspath not in own]
     return discovery
 
 
@@ -154,11 +172,7 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
             prefetched.close()
     _release_analyses(model)
 
-    overrides = {}
-    for key, severity in settings.severity.items():
-        for rule in catalog:
-            if key.upper() == rule.id or key == rule.name:
-                overrides[rule.id] = severity
+    overrides = severity_overrides(catalog, settings.severity)
     if overrides:
         findings = [replace(f, severity=overrides.get(f.rule_id, f.severity)) for f in findings]
 

@@ -99,8 +99,11 @@ def test_version_is_fast_and_prints():
 def test_rules_and_explain():
     code, out, _ = run(["rules"])
     assert code == 0 and "ECR101  mutable-image-tags" in out
-    code, out, _ = run(["explain", "mutable-image-tags"])
-    assert code == 0 and "Why" in out and "Flagged (bad_mutable.tf)" in out
+    code, short, _ = run(["explain", "mutable-image-tags"])
+    assert code == 0 and "Why" in short and "How to fix" in short
+    assert "Flagged (" not in short and "ecrlint explain ECR101 --full" in short
+    code, full, _ = run(["explain", "mutable-image-tags", "--full"])
+    assert code == 0 and full.startswith(short.split("\nExamples:")[0]) and "Flagged (bad_mutable.tf)" in full
 
 
 def test_real_world_corpus_runs_without_traceback():
