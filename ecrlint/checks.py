@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .findings import Match, Undecided
+from .findings import Match, Scenario, Undecided
 from .model import ModelObject
 from .values import Value
 
@@ -39,15 +39,22 @@ def match(obj: ModelObject, message: str, value: Value | None = None, pointer: s
     """A match on `obj`, located at `value` when given (else the whole resource)."""
     span = value.span if value is not None else obj.span
     return Match(
-        message=message, span=span, address=obj.address, pointer=pointer, construct_path=obj.construct_path, **kw
+        message=message,
+        span=span,
+        address=obj.address,
+        pointer=pointer,
+        construct_path=obj.construct_path,
+        scenario=scenario_of(obj),
+        **kw,
     )
 
 
 def undecided(obj: ModelObject, reason: str, value: Value | None = None, pointer: str = "") -> Undecided:
     span = value.span if value is not None else obj.span
-    return Undecided(reason=reason, span=span, address=obj.address, pointer=pointer)
+    return Undecided(reason=reason, span=span, address=obj.address, pointer=pointer, scenario=scenario_of(obj))
 
 
-def default_note(value: Value | None) -> str:
-    """Appended to messages when a value is the AWS default rather than written."""
-    return " (attribute absent: AWS default assumed)" if value is not None and value.is_default else ""
+def scenario_of(obj: ModelObject) -> Scenario | None:
+    """The Terraform scenario (named variable files) an object was evaluated in, if any."""
+    name = obj.extra.get("scenario")
+    return Scenario(name, tuple(obj.extra["scenarios"])) if name is not None else None

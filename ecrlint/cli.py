@@ -138,6 +138,10 @@ def _settings(args):
         options=options,
         exclude=tuple(args.exclude or config.get("exclude", [])),
         var_files=var_files,
+        scenarios={
+            os.path.normpath(os.path.join(config.directory, root)): named
+            for root, named in config.get("scenarios", {}).items()
+        },
         select=_split(args.select) or config.get("select", []),
         ignore=_split(args.ignore) or config.get("ignore", []),
         rules_dirs=tuple(args.rules) or tuple(config.paths("rules-dirs")),
@@ -182,7 +186,7 @@ def run_check(args) -> int:
         if not args.quiet:
             sys.stderr.write(f"ecrlint: wrote {args.write_baseline}\n")
         return EXIT_CLEAN
-    from .config import project_root
+    from .runner import project_root
 
     ctx = RenderContext(
         version=__version__,
@@ -195,7 +199,7 @@ def run_check(args) -> int:
         selected=tuple(r.id for r in result.rules),
         severities=severity_overrides(result.catalog, settings.severity),
         fail_on=fail_on,
-        project_root=project_root(settings.config_path, args.paths[0] if args.paths else "."),
+        project_root=project_root(settings, os.getcwd()),
         cwd=os.getcwd(),
         quiet=args.quiet,
     )

@@ -167,18 +167,3 @@ def load_config(explicit: str | None, start: str) -> Config:
     data = _normalise(data)
     validate(data, path)
     return Config(os.path.abspath(path), data)
-
-
-def project_root(config_path: str | None, start: str) -> str:
-    """What output paths for code hosts are relative to: the configuration file's folder, else the
-    top of the git work tree holding `start`, else the working directory."""
-    if config_path:
-        return os.path.dirname(os.path.abspath(config_path))
-    directory = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
-    while True:
-        if os.path.exists(os.path.join(directory, ".git")):  # a folder, or a file in worktrees and submodules
-            return directory
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return os.getcwd()
-        directory = parent

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from .catalog import Rule
 from .checks import CheckContext, Options
@@ -15,15 +14,6 @@ from .graph import bind
 from .model import Model
 from .model.adapters import AdapterContext, AdapterResult, Diagnostic
 from .source import Span
-
-
-@dataclass
-class Analysis:
-    findings: list[Finding] = field(default_factory=list)
-    undecided: list[tuple[str, Undecided]] = field(default_factory=list)
-    model: Model = field(default_factory=Model)
-    files_scanned: int = 0
-
 
 MIN_PARALLEL_FILES = 200  # Terraform and JSON/YAML files each; below this, child processes cost more than they save
 # Above this much input, one process does all the work, whatever --jobs says: child processes each hold
@@ -46,9 +36,22 @@ def effective_jobs(discovery: Discovery, jobs: int) -> int:
 
 
 def build_model(
-    discovery: Discovery, options: Options, var_files: list[str], display, jobs: int = 1
+    discovery: Discovery,
+    options: Options,
+    var_files: list[str],
+    display,
+    jobs: int = 1,
+    scenarios: dict[str, dict[str, list[str]]] | None = None,
+    project_root: str | None = None,
 ) -> tuple[Model, AdapterResult]:
-    ctx = AdapterContext(options=options, roots=discovery.roots, var_files=var_files, display_path=display)
+    ctx = AdapterContext(
+        options=options,
+        roots=discovery.roots,
+        var_files=var_files,
+        display_path=display,
+        scenarios=scenarios or {},
+        project_root=project_root,
+    )
     result = AdapterResult()
     terraform = [f for f in discovery.files if f.kind in ("terraform", "terraform-json", "tfvars")]
     structured = [f for f in discovery.files if f.kind in ("json", "yaml")]
@@ -121,7 +124,10 @@ def evaluate(
                 undecided.append((rule.id, item))
         if rule.check and last_use.get(rule.check.partition(":")[0]) == n:
             _release(rule.check.partition(":")[0])
-    findings = sorted(set_unique(findings), key=Finding.sort_key)
+    from .scenarios import merge_findings, merge_undecided
+
+    findings = sorted(set_unique(merge_findings(findings)), key=Finding.sort_key)
+    undecided = merge_undecided(undecided)
     undecided.sort(key=lambda pair: (pair[1].span.path, pair[1].span.start_line, pair[0], pair[1].reason))
     return findings, undecided
 

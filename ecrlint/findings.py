@@ -23,6 +23,15 @@ class Match:
     construct_path: str | None = None
     severity: str | None = None  # overrides the rule's default severity for this match
     details: dict[str, Any] | None = None  # structured extras (e.g. a lifecycle counterexample)
+    scenario: Scenario | None = None  # the Terraform scenario of the object matched, if any
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One named set of variable files a root was evaluated with, among all of that root's."""
+
+    name: str
+    of: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,7 @@ class Undecided:
     span: Span
     address: str | None = None
     pointer: str = ""
+    scenario: Scenario | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,7 @@ class Finding:
     construct_path: str | None = None
     details: dict[str, Any] | None = None
     suppressions: tuple[Suppression, ...] = field(default=())
+    scenario: Scenario | None = field(default=None, compare=False, repr=False)
 
     @property
     def fingerprint(self) -> str:
@@ -81,4 +92,5 @@ def finding_from(rule_id: str, rule_name: str, severity: str, match: Match) -> F
         pointer=match.pointer,
         construct_path=match.construct_path,
         details=match.details,
+        scenario=match.scenario,
     )

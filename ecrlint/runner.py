@@ -29,6 +29,7 @@ class Settings:
     options: Options = field(default_factory=Options)
     exclude: tuple[str, ...] = ()
     var_files: list[str] = field(default_factory=list)
+    scenarios: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # absolute root -> name -> files
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     rules_dirs: tuple[str, ...] = ()
@@ -136,6 +137,24 @@ def severity_overrides(catalog: list[Rule], severity: dict[str, str]) -> dict[st
     return overrides
 
 
+def project_root(settings: Settings, cwd: str) -> str:
+    """Where the project ends: the configuration file's folder, else the git top level above the
+    first scanned path, else that path itself."""
+    if settings.config_path:
+        return os.path.dirname(os.path.abspath(settings.config_path))
+    start = os.path.abspath(os.path.join(cwd, settings.paths[0] if settings.paths else "."))
+    if not os.path.isdir(start):
+        start = os.path.dirname(start)
+    directory = start
+    while True:
+        if os.path.exists(os.path.join(directory, ".git")):
+            return directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return start
+        directory = parent
+
+
 def _discover(settings: Settings, cwd: str):
     discovery = discover_files(settings.paths, settings.exclude, cwd=cwd)
     if discovery.missing:
@@ -158,7 +177,15 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
     )
 
     jobs = effective_jobs(discovery, settings.jobs)
-    model, adapted = build_model(discovery, settings.options, settings.var_files, lambda p: display_path(p, cwd), jobs)
+    model, adapted = build_model(
+        discovery,
+        settings.options,
+        settings.var_files,
+        lambda p: display_path(p, cwd),
+        jobs,
+        scenarios=settings.scenarios,
+        project_root=project_root(settings, cwd),
+    )
     prefetched = None
     if any(r.id in LIFECYCLE_QUESTIONS for r in rules):
         from .parallel import start_prefetch
@@ -171,6 +198,15 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
         if prefetched is not None:
             prefetched.close()
     _release_analyses(model)
+    if adapted.relocations:
+        from .relocate import relocate_findings, relocate_undecided
+
+        findings = relocate_findings(findings, adapted.relocations)
+        undecided = relocate_undecided(undecided, adapted.relocations)
+    if adapted.context_files:  # callers read for a scanned module's inputs are not themselves scanned
+        hidden = set(adapted.context_files)
+        findings = [f for f in findings if f.span.path not in hidden]
+        undecided = [(rule_id, u) for rule_id, u in undecided if u.span.path not in hidden]
 
     overrides = severity_overrides(catalog, settings.severity)
     if overrides:

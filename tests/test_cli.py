@@ -343,3 +343,12 @@ def test_sarif_lists_selected_rules_and_uses_project_root_uris(project, capsys, 
         with open(schema_path, encoding="utf-8") as handle:
             validator = jsonschema.Draft7Validator(json.load(handle))
         assert not list(validator.iter_errors(log))
+
+
+def test_sarif_uris_without_config_are_relative_to_the_git_top(project, capsys, monkeypatch):
+    (project / ".git").mkdir()
+    monkeypatch.chdir(project / "infra")
+    assert main(["check", ".", "-f", "sarif"]) == 1
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert uris == {"infra/main.tf", "infra/broken.tf"}

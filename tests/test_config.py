@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import textwrap
 
 import pytest
@@ -232,26 +231,3 @@ def test_config_that_is_not_utf8_names_its_file(project, capsys):
     (project / ".ecrlint.yaml").write_bytes(b"fail-on: \xff\n")
     assert main(["check", "infra"]) == 2
     assert ".ecrlint.yaml: not UTF-8" in capsys.readouterr().err
-
-
-def test_project_root_is_the_config_folder_else_git_top_else_cwd(project, monkeypatch):
-    from ecrlint.config import project_root
-
-    (project / "infra" / "sub").mkdir()
-    assert project_root(str(project / ".ecrlint.yaml"), "infra/sub") == str(project)
-    (project / "infra" / ".git").write_text("gitdir: elsewhere\n")  # a worktree's .git is a file
-    assert project_root(None, "infra/sub") == str(project / "infra")
-    assert project_root(None, "infra/sub/x.tf") == str(project / "infra")
-    (project / "infra" / ".git").unlink()
-    monkeypatch.chdir(project / "infra")
-    if not any(os.path.exists(os.path.join(p, ".git")) for p in _parents(str(project))):
-        assert project_root(None, "sub") == str(project / "infra")
-
-
-def _parents(path):
-    while True:
-        yield path
-        parent = os.path.dirname(path)
-        if parent == path:
-            return
-        path = parent

@@ -153,11 +153,6 @@ def expand_all(patterns: Iterable[str]) -> frozenset[str]:
     return frozenset(result)
 
 
-def complement(patterns: Iterable[str]) -> frozenset[str]:
-    """What a `NotAction` list grants among catalog actions: everything it does not match."""
-    return all_actions() - expand_all(patterns)
-
-
 def may_name_other_actions(pattern: str) -> bool:
     """Whether a pattern can match actions of services other than `ecr` and `ecr-public`."""
     service = pattern.split(":", 1)[0] if ":" in pattern else pattern

@@ -141,6 +141,7 @@ def _dedupe(items: list[tuple[_Variant, Match]], total: int) -> Iterable[Match]:
                 construct_path=first.construct_path,
                 severity=first.severity,
                 details=first.details,
+                scenario=first.scenario,
             )
         else:
             yield from (m for _, m in group)

@@ -17,6 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from ..checks import scenario_of
 from ..findings import Match, Undecided
 from ..model import MODEL_TYPES, Model, ModelObject
 from ..values import Branches, Value
@@ -299,6 +300,7 @@ def run_query(query: Query, message: str, model: Model) -> Iterator[Match | Unde
                 address=obj.address,
                 pointer=".".join(query.report[1:]),
                 construct_path=obj.construct_path,
+                scenario=scenario_of(obj),
             )
         if undecided_reason is not None:
-            yield Undecided(undecided_reason, obj.span, obj.address, ".".join(query.report[1:]))
+            yield Undecided(undecided_reason, obj.span, obj.address, ".".join(query.report[1:]), scenario_of(obj))

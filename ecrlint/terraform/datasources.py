@@ -31,6 +31,16 @@ def data_source_attribute(instance, attr: str, span: Span) -> Value:
         return unknown("the region is not known statically", span, symbolic="${region}")
     if instance.type == "aws_partition" and attr == "partition":
         return unknown("the partition is not known statically", span, symbolic="${partition}")
+    if instance.type == "template_file" and attr == "rendered":
+        template = instance.attr("template")
+        if template is None:
+            return unknown(f"{instance.address} has no template", span, symbolic=symbolic)
+        variables = instance.attr("vars") or known({}, span)
+        return instance.module.render_template(template, variables, span)
+    if instance.type in ("tfe_outputs", "terraform_remote_state"):
+        return unknown(f"{instance.address} reads the outputs of another Terraform state", span, symbolic=symbolic)
+    if instance.type in ("external", "http"):
+        return unknown(f"{instance.address} runs a program or fetches a URL at plan time", span, symbolic=symbolic)
     if instance.type == "aws_vpc_endpoint_service" and attr == "service_name":
         service = instance.attr("service")
         if service is not None and service.is_known:

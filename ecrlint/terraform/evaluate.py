@@ -38,9 +38,16 @@ from .functions import FunctionError, call_function
 from .loader import ModuleSource
 
 MAX_MODULE_DEPTH = 12
+# One budget for evaluating one root configuration: expression steps, including every element a
+# `for` expression builds, and the length of any one string. Past it, values are unknown with the
+# reason, and the run goes on; nothing a configuration says can make evaluation hang or exhaust memory.
+MAX_STEPS = 200_000
+MAX_STRING = 1 << 20
 MAX_INSTANCES = 10_000  # a larger count is left unexpanded (one instance with an unknown index)
 EVALUATION_ERROR = "error: "  # prefix of the reason of an Unknown that Terraform itself would reject
 _UNSET = object()
+# The key of the one instance that stands for every instance when `for_each` or `count` is unknown.
+EVERY_EACH, EVERY_COUNT = "\x00each", "\x00count"
 
 
 def _loc(span: Span) -> str:
@@ -55,6 +62,14 @@ class Env:
     read_file: Callable[[str], tuple[str, str] | None]  # absolute path -> (display path, text), inside roots
     account_id: str | None = None
     problems: list[tuple[Span, str]] = field(default_factory=list)
+    steps_left: int = MAX_STEPS
+
+    def new_budget(self) -> None:
+        self.steps_left = MAX_STEPS
+
+
+class BudgetExceeded(Exception):
+    """Evaluation of one root configuration took more than its budget."""
 
 
 @dataclass
@@ -75,7 +90,7 @@ class ResourceInstance:
     type: str
     name: str
     block: Block
-    key: Any  # None, a for_each key (str) or a count index (int); "?" when unknown
+    key: Any  # None, a for_each key (str) or a count index (int); EVERY_EACH / EVERY_COUNT when unknown
     scope: Scope
 
     @property
@@ -85,8 +100,10 @@ class ResourceInstance:
             return base
         if isinstance(self.key, int):
             return f"{base}[{self.key}]"
-        if self.key == "?":
+        if self.key == EVERY_EACH:
             return f"{base}[each]"
+        if self.key == EVERY_COUNT:
+            return f"{base}[count]"
         return f'{base}["{self.key}"]'
 
     def attr(self, name: str) -> Value | None:
@@ -168,8 +185,15 @@ class ModuleInstance:
         depth: int = 0,
         module_dirs: dict[str, str] | None = None,
         module_key: str = "",
+        parent: ModuleInstance | None = None,
+        unloaded_var_files: list[str] | None = None,
+        call_span: Span | None = None,
     ):
         self.source = source
+        self.parent = parent  # the instance whose `module` block called this one
+        self.call_span = call_span  # that `module` block's first line
+        # Variable files beside a root that Terraform loads only with -var-file: named in reasons.
+        self.unloaded_var_files = unloaded_var_files or []
         self.env = env
         self.prefix = prefix
         self.inputs = inputs or {}
@@ -177,22 +201,67 @@ class ModuleInstance:
         self.module_dirs = module_dirs or {}  # registry module key -> dir (from the root's .terraform)
         self.module_key = module_key
         self._locals: dict[str, Value] = {}
+        self._vars: dict[str, Value] = {}
+        self._validating: dict[str, Value] = {}  # a variable's value while its validation is evaluated
         self._evaluating: set[str] = set()
         self._instances: dict[tuple[str, str, str], list[ResourceInstance]] = {}
         self._children: dict[str, list[ModuleInstance]] = {}
 
     # -- variables and locals ----------------------------------------------------------------
     def var(self, name: str, span: Span) -> Value:
+        if name in self._validating:
+            return self._validating[name]
+        if name in self._vars:
+            return self._vars[name]
+        value = self._vars[name] = self._variable(name, span)
+        return value
+
+    def _variable(self, name: str, span: Span) -> Value:
         if name in self.inputs:
-            return self.inputs[name]
+            return self._validated(name, self.inputs[name])
         block = self.source.variables.get(name)
         if block is None:
             return unknown(f"var.{name} is not declared", span, symbolic=f"${{var.{name}}}")
         default_attr = block.body.attributes.get("default")
         if default_attr is None:
-            return unknown(f"var.{name} has no default and no value in tfvars", span, symbolic=f"${{var.{name}}}")
+            return unknown(self._no_value_reason(name), span, symbolic=f"${{var.{name}}}")
         value = self.eval(default_attr.expr, Scope())
-        return value.with_trace(f"var.{name} default ({_loc(default_attr.span)})")
+        return self._validated(name, value.with_trace(f"var.{name} default ({_loc(default_attr.span)})"))
+
+    def _validated(self, name: str, value: Value) -> Value:
+        """The value, or unknown when one of the variable's `validation` conditions rejects it:
+        Terraform refuses to plan with it, so it is not a value anything is deployed with."""
+        block = self.source.variables.get(name)
+        if block is None or not value.is_known or name in self._validating:
+            return value
+        for validation in block.body.blocks_of("validation"):
+            condition = validation.body.attributes.get("condition")
+            if condition is None:
+                continue
+            self._validating[name] = value
+            try:
+                verdict = self.eval(condition.expr, Scope())
+            finally:
+                del self._validating[name]
+            if verdict.is_known and verdict.data is False:
+                return unknown(
+                    f"var.{name} = {value.text()!r} is rejected by its validation ({_loc(condition.span)}), "
+                    "so a deployment sets another value",
+                    value.span,
+                    symbolic=f"${{var.{name}}}",
+                )
+        return value
+
+    def _no_value_reason(self, name: str) -> str:
+        if self.parent is not None:
+            return f"var.{name} has no default and the module call does not set it"
+        if self.unloaded_var_files:
+            files = ", ".join(self.unloaded_var_files)
+            return (
+                f"var.{name} has no default and no value in the variable files Terraform loads by itself; "
+                f"{files} beside it load only with -var-file: name them as scenarios in the configuration"
+            )
+        return f"var.{name} has no default and no value in tfvars"
 
     def local(self, name: str, span: Span) -> Value:
         if name in self._locals:
@@ -233,7 +302,7 @@ class ModuleInstance:
                     each_key=unknown(reason, items.span, symbolic="${each.key}"),
                     each_value=unknown(reason, items.span, symbolic="${each.value}"),
                 )
-                return [ResourceInstance(self, mode, rtype, name, block, "?", scope)]
+                return [ResourceInstance(self, mode, rtype, name, block, EVERY_EACH, scope)]
             return [
                 ResourceInstance(self, mode, rtype, name, block, k.data, Scope(each_key=k, each_value=v))
                 for k, v in _iterate(items)
@@ -242,7 +311,7 @@ class ModuleInstance:
             count = self.eval(attrs["count"].expr, Scope())
             if _is_number(count.data) and count.data > MAX_INSTANCES:
                 scope = Scope(count_index=unknown(f"count of {count.data} is more than ecrlint expands", count.span))
-                return [ResourceInstance(self, mode, rtype, name, block, "?", scope)]
+                return [ResourceInstance(self, mode, rtype, name, block, EVERY_COUNT, scope)]
             if count.is_known and isinstance(count.data, (int, float)) and not isinstance(count.data, bool):
                 return [
                     ResourceInstance(self, mode, rtype, name, block, i, Scope(count_index=known(i, count.span)))
@@ -251,7 +320,7 @@ class ModuleInstance:
             if count.is_known and isinstance(count.data, bool):
                 return []
             scope = Scope(count_index=unknown(count.unknown_reason() or "count is not known", count.span))
-            return [ResourceInstance(self, mode, rtype, name, block, "?", scope)]
+            return [ResourceInstance(self, mode, rtype, name, block, EVERY_COUNT, scope)]
         return [ResourceInstance(self, mode, rtype, name, block, None, Scope())]
 
     def all_instances(self) -> list[ResourceInstance]:
@@ -269,6 +338,19 @@ class ModuleInstance:
         if block is None or self.depth >= MAX_MODULE_DEPTH:
             return []
         directory = self._module_dir(name, block)
+        if directory is not None and self._calls_itself(directory):
+            # Terraform rejects a module that calls itself, directly or through others; expanding it
+            # would never end (and with `count` it grows without bound).
+            source_attr = block.body.attributes["source"]
+            written = self.eval(source_attr.expr, Scope()).text()
+            self.env.problems.append(
+                (
+                    source_attr.span,
+                    f"module.{name} (source {written!r}) calls its own module or one of its callers: "
+                    "Terraform rejects a module cycle, so this call is not expanded",
+                )
+            )
+            return []
         child_source = self.env.load_module(directory) if directory else None
         if child_source is None:
             return []
@@ -307,9 +389,27 @@ class ModuleInstance:
                 depth=self.depth + 1,
                 module_dirs=self.module_dirs,
                 module_key=key,
+                parent=self,
+                call_span=Span(
+                    block.span.path,
+                    block.span.start_line,
+                    block.span.start_col,
+                    block.span.start_line,
+                    block.span.start_col,
+                ),
             )
             self._children[name].append(child)
         return self._children[name]
+
+    def _calls_itself(self, directory: str) -> bool:
+        """Whether `directory` is this module's own or one of its callers': a module cycle."""
+        target = os.path.realpath(directory)
+        instance: ModuleInstance | None = self
+        while instance is not None:
+            if os.path.realpath(instance.source.directory) == target:
+                return True
+            instance = instance.parent
+        return False
 
     def _module_dir(self, name: str, block: Block) -> str | None:
         source_attr = block.body.attributes.get("source")
@@ -335,8 +435,19 @@ class ModuleInstance:
             return unknown(str(err), expr.span)
         except RecursionError:
             return unknown("expression nested too deeply", expr.span)
+        except BudgetExceeded as err:
+            return unknown(str(err), expr.span)
 
     def _eval(self, expr: Expr, scope: Scope) -> Value:
+        self.env.steps_left -= 1
+        if self.env.steps_left < 0:
+            raise BudgetExceeded(f"not evaluated: the configuration takes more than {MAX_STEPS:,} evaluation steps")
+        value = self._evaluate(expr, scope)
+        if isinstance(value.data, str) and len(value.data) > MAX_STRING:
+            return unknown(f"not evaluated: a string longer than {MAX_STRING:,} characters", expr.span)
+        return value
+
+    def _evaluate(self, expr: Expr, scope: Scope) -> Value:
         if isinstance(expr, Literal):
             return known(expr.value, expr.span)
         if isinstance(expr, Template):
@@ -383,6 +494,8 @@ class ModuleInstance:
                 reason = reason or value.unknown_reason() or "value cannot be used in a string"
                 data = value.data
                 pieces.append(data.symbolic if isinstance(data, Unknown) and data.symbolic else "${...}")
+        if sum(map(len, pieces)) > MAX_STRING:
+            return unknown(f"not evaluated: a string longer than {MAX_STRING:,} characters", expr.span)
         text = "".join(pieces)
         if reason:
             return unknown(reason, expr.span, symbolic=text)
@@ -431,10 +544,32 @@ class ModuleInstance:
         display, text = loaded
         lines = text.count("\n") + 1
         span = Span(display, 1, 1, lines, 1)
+        raw = Value(text, span, text_line_offset=0, trace=(f"{name}({path.data})",))
         if name == "templatefile":
-            if "${" in text or "%{" in text:
-                return unknown(f"templatefile({path.data!r}) is not rendered statically", expr.span)
-        return Value(text, span, text_line_offset=0, trace=(f"{name}({path.data})",))
+            variables = self._eval(expr.args[1], scope) if len(expr.args) > 1 else known({}, expr.span)
+            return self.render_template(raw, variables, expr.span).with_trace(f"templatefile({path.data})")
+        return raw
+
+    def render_template(self, template: Value, variables: Value, span: Span) -> Value:
+        """Terraform's template rendering (`templatefile`, `data "template_file"`): the text parsed
+        as a template and evaluated with only the given variables in scope."""
+        if not (template.is_known and isinstance(template.data, str)):
+            return unknown(template.unknown_reason() or "the template is not known", span)
+        text = template.data
+        if "${" not in text and "%{" not in text:
+            return template
+        if not variables.is_map:
+            return unknown(variables.unknown_reason() or "the template variables are not known", span)
+        from ..parse.hcl_native import parse_template_text
+
+        start = template.span.start_line if template.text_line_offset is not None else 1
+        try:
+            parts, directives = parse_template_text(text, template.span.path, start)
+        except ParseError as err:
+            return unknown(f"the template does not parse: {err.message}", span)
+        offset = template.text_line_offset if template.text_line_offset is not None else None
+        parsed = Template(template.span, tuple(parts), directives, text_line_offset=offset)
+        return self._template(parsed, Scope(names=dict(variables.data)))
 
     def _conditional(self, expr: Conditional, scope: Scope) -> Value:
         cond = self._eval(expr.condition, scope)
@@ -509,6 +644,7 @@ class ModuleInstance:
         out_list: list[Value] = []
         out_map: dict[str, Value] = {}
         for key, value in pairs:
+            self.env.steps_left -= 1  # every element built counts, even one whose body is trivial
             key_value = key if isinstance(key, Value) else known(key, value.span)
             names = {expr.value_var: value}
             if expr.key_var:
@@ -535,6 +671,9 @@ class ModuleInstance:
         return known(out_map, expr.span) if expr.is_object else known(out_list, expr.span)
 
     def _splat(self, expr: Splat, scope: Scope) -> Value:
+        resource = self._resource_splat(expr, scope)
+        if resource is not None:
+            return resource
         target = self._eval(expr.target, scope)
         if not target.is_known:
             return unknown(target.unknown_reason() or "unknown", expr.span)
@@ -546,6 +685,38 @@ class ModuleInstance:
                 key = step if kind == "attr" else self._eval(step, scope)
                 current = _step(current, key, expr.span)
             out.append(current)
+        return known(out, expr.span)
+
+    def _resource_splat(self, expr: Splat, scope: Scope) -> Value | None:
+        """`aws_x.y[*].attr`: one element per instance, so a resource with `count = 3` gives a list
+        of three (each maybe known only after apply) rather than an unknown list."""
+        root, steps = _flatten(expr.target)
+        if root is None or root.name in ("var", "local", "each", "count", "path", "module", "self", "terraform"):
+            return None
+        names = [step for kind, step in steps if kind == "attr"]
+        if len(names) != len(steps):
+            return None
+        if root.name == "data" and len(names) == 2:
+            mode, rtype, name = "data", names[0], names[1]
+        elif root.name != "data" and len(names) == 1:
+            mode, rtype, name = "resource", root.name, names[0]
+        else:
+            return None
+        table = self.source.resources if mode == "resource" else self.source.data
+        if (rtype, name) not in table:
+            return None
+        instances = self.instances(mode, rtype, name)
+        if any(i.key in (EVERY_EACH, EVERY_COUNT) for i in instances):
+            return None
+        if not expr.steps or expr.steps[0][0] != "attr":
+            return None
+        out = []
+        for instance in instances:
+            value = resource_attribute(instance, expr.steps[0][1], expr.span)
+            value = Value(
+                value.data, value.span, value.provenance, value.trace, instance.address, value.text_line_offset
+            )
+            out.append(self._apply(value, list(expr.steps[1:]), scope, expr.span))
         return known(out, expr.span)
 
     # -- references ------------------------------------------------------------------------------
@@ -606,6 +777,11 @@ class ModuleInstance:
             if not key.is_known:
                 return unknown(key.unknown_reason() or "instance key unknown", span, symbolic=symbolic)
             match = [i for i in instances if i.key == key.data]
+            if not match and instance.key in (EVERY_EACH, EVERY_COUNT) and isinstance(key.data, (int, str)):
+                # `x[0]` of a resource whose count is unknown: wherever the reference is evaluated,
+                # Terraform needs that instance to exist, and its body is the placeholder's with
+                # the index now known (`count = var.create ? 1 : 0` on both, the usual pairing).
+                match = [_with_key(instance, key)]
             if not match:
                 return unknown(f"{rtype}.{name}[{key.text()}] is not an instance", span, symbolic=symbolic)
             instance = match[0]
@@ -636,6 +812,18 @@ class ModuleInstance:
         if not steps or steps[0][0] != "attr":
             return unknown(f"module.{name} as a whole is not evaluated", span, symbolic=symbolic)
         return self._apply(child.output(steps[0][1], span), steps[1:], scope, span, symbolic)
+
+
+def _with_key(placeholder: ResourceInstance, key: Value) -> ResourceInstance:
+    if placeholder.key == EVERY_COUNT and isinstance(key.data, int) and not isinstance(key.data, bool):
+        scope = Scope(count_index=key)
+    elif placeholder.key == EVERY_EACH and isinstance(key.data, str):
+        scope = Scope(each_key=key, each_value=placeholder.scope.each_value)
+    else:
+        return placeholder
+    return ResourceInstance(
+        placeholder.module, placeholder.mode, placeholder.type, placeholder.name, placeholder.block, key.data, scope
+    )
 
 
 def _is_number(value) -> bool:
@@ -726,8 +914,6 @@ def resource_attribute(instance: ResourceInstance, attr: str, span: Span) -> Val
                 symbolic = f"{account}.dkr.ecr.${{region}}.amazonaws.com/{name.data}"
             elif attr == "arn":
                 symbolic = f"arn:aws:ecr:${{region}}:{account}:repository/{name.data}"
-    if attr == "name" and instance.type.startswith("aws_iam_"):
-        pass
     return unknown(f"{instance.address}.{attr} is known only after apply", span, symbolic=symbolic)
 
 

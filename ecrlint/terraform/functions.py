@@ -18,6 +18,13 @@ class FunctionError(Exception):
     """The call is invalid for its (known) arguments, as Terraform would reject it."""
 
 
+MAX_RESULT = 1 << 20  # characters a string function may build
+
+
+class _NotEvaluated(Exception):
+    """A call ecrlint does not evaluate within its budget: the value is unknown, not an error."""
+
+
 def _needs_known(args: list[Value], span: Span, name: str) -> Value | None:
     for arg in args:
         if not arg.fully_known():
@@ -86,6 +93,8 @@ def _format(span, args):
                 elif verb == "d":
                     out.append(str(int(arg.data)))
                 elif verb in "fFeEgG":
+                    if m.group(3) and int(m.group(3)) > 100:
+                        raise _NotEvaluated("format() with a precision over 100 digits is not evaluated")
                     out.append(("%" + (f".{m.group(3)}" if m.group(3) else "") + verb) % float(arg.data))
                 elif verb == "t":
                     out.append("true" if arg.data else "false")
@@ -95,7 +104,13 @@ def _format(span, args):
         else:
             out.append(ch)
             i += 1
-    return known("".join(out), span)
+    return known(_bounded_join("", out), span)
+
+
+def _bounded_join(separator: str, pieces: list[str]) -> str:
+    if sum(map(len, pieces)) + len(separator) * len(pieces) > MAX_RESULT:
+        raise _NotEvaluated(f"the result would be a string longer than {MAX_RESULT:,} characters")
+    return separator.join(pieces)
 
 
 def _join(span, args):
@@ -103,7 +118,7 @@ def _join(span, args):
     items = []
     for lst in args[1:]:
         items.extend(_tostr(e) for e in lst.elements())
-    return known(sep.join(items), span)
+    return known(_bounded_join(sep, items), span)
 
 
 def _concat(span, args):
@@ -178,12 +193,23 @@ def _jsondecode(span, args):
         raise FunctionError(f"jsondecode: {err.message}") from None
 
 
+# A quantified group that itself holds a quantifier: backtracking on it can take exponential time.
+_NESTED_QUANTIFIER = re.compile(r"\([^()]*[*+}][^()]*\)[*+{]")
+
+
 def _replace(span, args):
     s, old, new = (a.data for a in args)
     if len(old) > 1 and old.startswith("/") and old.endswith("/"):
         pattern = old[1:-1]
-        return known(re.sub(pattern, re.sub(r"\$\{?(\d+)\}?", r"\\\1", new), s), span)
-    return known(s.replace(old, new), span)
+        if _NESTED_QUANTIFIER.search(pattern) or len(s) > MAX_RESULT:
+            raise _NotEvaluated("replace() with this regular expression is not evaluated (it could run for very long)")
+        result = re.sub(pattern, re.sub(r"\$\{?(\d+)\}?", r"\\\1", new), s)
+    else:
+        grows = s.count(old) * (len(new) - len(old)) if old else (len(s) + 1) * len(new)
+        if len(s) + grows > MAX_RESULT:
+            raise _NotEvaluated(f"replace() would build a string longer than {MAX_RESULT:,} characters")
+        result = s.replace(old, new)
+    return known(result, span)
 
 
 def _strs(fn: Callable[..., object]) -> Callable[[Span, list[Value]], Value]:
@@ -333,13 +359,22 @@ def call_function(name: str, args: list[Value], span: Span) -> Value:
     fn = _SIMPLE.get(name)
     if fn is None:
         return unknown(f"function {name}() is not evaluated statically", span, symbolic=f"${{{name}(...)}}")
-    pending = _needs_known(args, span, name)
-    if pending is not None:
-        return pending
+    if name == "concat":
+        # Only the lists themselves must be known: elements known after apply are carried along,
+        # so the result still says how many members it certainly has.
+        pending = next((a for a in args if not a.is_known), None)
+        if pending is not None:
+            return unknown(pending.unknown_reason() or "unknown argument", span)
+    else:
+        pending = _needs_known(args, span, name)
+        if pending is not None:
+            return pending
     try:
         return fn(span, args)
     except FunctionError:
         raise
+    except _NotEvaluated as err:
+        return unknown(str(err), span)
     except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError) as err:
         raise FunctionError(f"{name}(): {err}") from None
 

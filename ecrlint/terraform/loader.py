@@ -26,24 +26,39 @@ class ModuleSource:
     providers: list[Block] = field(default_factory=list)
     errors: list[tuple[str, ParseError]] = field(default_factory=list)  # (display path, error)
     files: list[str] = field(default_factory=list)  # display paths
+    _overriding: bool = False
 
-    def add_body(self, body: Body) -> None:
+    def add_body(self, body: Body, override: bool = False) -> None:
+        """Add a file's declarations. An override file (`override.tf`, `*_override.tf`) redefines
+        blocks on purpose; ecrlint takes its block in place of the original."""
+        self._overriding = override
         for block in body.blocks:
             labels = block.labels
             if block.type == "resource" and len(labels) == 2:
-                self.resources[(labels[0], labels[1])] = block
+                self._declare(self.resources, (labels[0], labels[1]), block, f"resource {labels[0]}.{labels[1]}")
             elif block.type == "data" and len(labels) == 2:
-                self.data[(labels[0], labels[1])] = block
+                self._declare(self.data, (labels[0], labels[1]), block, f"data.{labels[0]}.{labels[1]}")
             elif block.type == "variable" and labels:
-                self.variables[labels[0]] = block
+                self._declare(self.variables, labels[0], block, f"variable {labels[0]}")
             elif block.type == "locals":
-                self.locals.update(block.body.attributes)
+                for name, attribute in block.body.attributes.items():
+                    self._declare(self.locals, name, attribute, f"local.{name}")
             elif block.type == "module" and labels:
-                self.module_calls[labels[0]] = block
+                self._declare(self.module_calls, labels[0], block, f"module {labels[0]}")
             elif block.type == "output" and labels:
-                self.outputs[labels[0]] = block
+                self._declare(self.outputs, labels[0], block, f"output {labels[0]}")
             elif block.type == "provider":
                 self.providers.append(block)
+
+    def _declare(self, table: dict, key, node, what: str) -> None:
+        """Terraform rejects a name declared twice in one module: report the second, keep the first."""
+        first = table.get(key)
+        if first is None or self._overriding:
+            table[key] = node
+            return
+        where = f"{first.span.path}:{first.span.start_line}"
+        message = f"{what} is declared twice in this module (first at {where}); Terraform rejects the configuration"
+        self.errors.append((node.span.path, ParseError(message, node.span.start_line, node.span.start_col)))
 
 
 def parse_terraform_file(source: SourceFile, text: str) -> Body:
@@ -75,7 +90,7 @@ def load_module(
     display_dir = os.path.dirname(files[0].path) if files else directory
     module = ModuleSource(directory=directory, display_dir=display_dir or ".")
     texts: dict[str, str] = {}
-    ordered = sorted(files, key=lambda f: f.path)
+    ordered = sorted(files, key=lambda f: (_is_override(f.path), f.path))  # overrides apply last
     for source in ordered:
         module.files.append(source.path)
         try:
@@ -94,10 +109,15 @@ def load_module(
         if text is None:
             continue
         try:
-            module.add_body(parse_terraform_file(source, text))
+            module.add_body(parse_terraform_file(source, text), override=_is_override(source.path))
         except ParseError as err:
             module.errors.append((source.path, err))
     return module
+
+
+def _is_override(path: str) -> bool:
+    stem = os.path.basename(path).removesuffix(".json").removesuffix(".tf")
+    return stem == "override" or stem.endswith("_override")
 
 
 def registry_module_dirs(root_dir: str) -> dict[str, str]:

@@ -62,14 +62,6 @@ def test_regex_metacharacters_are_literal():
     assert act.expand("ecr:[P]utImage") == set()
 
 
-def test_complement_is_not_action():
-    granted = act.complement(["ecr:Delete*", "ecr:BatchDeleteImage"])
-    assert "ecr:PutImage" in granted
-    assert "ecr:DeleteRepository" not in granted
-    assert "ecr:BatchDeleteImage" not in granted
-    assert "ecr-public:PutImage" in granted
-
-
 def test_access_levels():
     assert act.access_level("ecr:BatchGetImage") == act.READ
     assert act.access_level("ecr:ListImages") == act.LIST

@@ -29,6 +29,10 @@ class AdapterContext:
     roots: list[str] = field(default_factory=list)  # absolute scanned roots; file() may not leave them
     var_files: list[str] = field(default_factory=list)  # --var-file, absolute paths
     display_path: object = None  # callable abspath -> path as shown to users
+    # Terraform scenarios: absolute root folder (or glob) -> scenario name -> variable files,
+    # relative to the root folder, loaded after the automatic ones.
+    scenarios: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    project_root: str | None = None  # where callers of a scanned module are looked for
 
 
 @dataclass
@@ -37,10 +41,19 @@ class AdapterResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # Positions of suppression comments and similar per-file facts, keyed by display path.
     file_facts: dict[str, dict] = field(default_factory=dict)
+    # Display paths of Terraform files read only as context (callers of a scanned module outside
+    # the scanned paths): their objects take part in the analysis, but findings there are not shown.
+    context_files: list[str] = field(default_factory=list)
+    # Display folder of module code users cannot see in review (installed under .terraform) ->
+    # the `module` block in their own file where findings about it are shown.
+    relocations: dict[str, Span] = field(default_factory=dict)
 
     def extend(self, other: AdapterResult) -> None:
         self.objects.extend(other.objects)
         self.diagnostics.extend(other.diagnostics)
+        self.context_files = sorted({*self.context_files, *other.context_files})
+        for directory, site in other.relocations.items():
+            self.relocations.setdefault(directory, site)
         for key, facts in other.file_facts.items():
             self.file_facts.setdefault(key, {}).update(facts)
 

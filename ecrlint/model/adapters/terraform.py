@@ -7,6 +7,7 @@ passed down through a module is resolved where the resource is declared.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from collections import defaultdict
@@ -16,6 +17,7 @@ from ... import runcache
 from ...parse import ParseError
 from ...parse.hcl_ast import GetAttr, Variable
 from ...source import SourceFile, Span, UnreadableInput, read_limited
+from ...terraform.callers import callers_index, local_sources, top_callers
 from ...terraform.evaluate import Env, ModuleInstance, ResourceInstance, Scope
 from ...terraform.loader import ModuleSource, load_module, parse_terraform_file, registry_module_dirs
 from ...values import Value, known
@@ -459,7 +461,6 @@ BUILDERS = {
 
 RELEVANT_RESOURCES = frozenset(BUILDERS)
 _DONE = object()  # a module whose root was walked and whose tree was let go
-_LOCAL_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.\.?/[^"]*)"', re.M)
 
 
 def _local_module_sources(directory: str, source: SourceFile, read) -> set[str]:
@@ -467,12 +468,9 @@ def _local_module_sources(directory: str, source: SourceFile, read) -> set[str]:
     if source.kind == "tfvars":
         return set()
     try:
-        text = read(source)
-    except (OSError, UnicodeDecodeError):
+        return local_sources(directory, read(source))
+    except (OSError, UnicodeDecodeError, UnreadableInput):
         return set()
-    if "module" not in text:
-        return set()
-    return {os.path.normpath(os.path.join(directory, m)) for m in _LOCAL_SOURCE.findall(text)}
 
 
 class _Project:
@@ -487,6 +485,11 @@ class _Project:
             directory = os.path.dirname(f.abspath)
             (self.tfvars if f.kind == "tfvars" else self.by_dir)[directory].append(f)
         self.modules: dict[str, ModuleSource | None] = {}
+        self.instantiated: set[str] = set()  # module directories some walk has evaluated
+        self.walked_for_context: set[str] = set()  # callers of scanned modules, outside the scanned paths
+        self.reportable_dirs: set[str] = set()
+        self.context_dirs: dict[str, list[str]] = {}  # directory -> display paths of its files
+        self._diagnosed: set[Diagnostic] = set()
         self.env = Env(load_module=self.load_module, read_file=self.read_file, account_id=ctx.options.account_id)
 
     def display(self, path: str) -> str:
@@ -494,10 +497,10 @@ class _Project:
         return str(shown)
 
     def inside_roots(self, path: str) -> bool:
+        """Inside the scanned paths or the project around them: local modules there are followed."""
         real = os.path.realpath(path)
-        return any(
-            real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in map(os.path.realpath, self.ctx.roots)
-        )
+        roots = [*self.ctx.roots, *([self.ctx.project_root] if self.ctx.project_root else [])]
+        return any(_inside(real, r) for r in map(os.path.realpath, roots))
 
     def read(self, source: SourceFile) -> str:
         return read_limited(source.abspath)
@@ -536,57 +539,126 @@ class _Project:
         self.modules[directory] = module
         if module is not None and not reload:
             for path, err in module.errors:
-                self.result.diagnostics.append(_diagnostic(path, err))
+                self.diagnose(path, err)
         return module
 
-    def root_inputs(self, directory: str, module: ModuleSource) -> dict[str, Value]:
-        files = sorted(self.tfvars.get(directory, []), key=lambda f: _tfvars_order(f.path))
-        extra = [SourceFile(self.display(p), p, "tfvars") for p in self.ctx.var_files]
+    def variable_files(self, directory: str) -> list[SourceFile]:
+        """The variable files Terraform loads by itself, in its order: `terraform.tfvars`,
+        `terraform.tfvars.json`, then `*.auto.tfvars` and `*.auto.tfvars.json` by name."""
+        files = [f for f in self.tfvars.get(directory, []) if _loaded_automatically(f.path)]
+        return sorted(files, key=lambda f: _tfvars_order(f.path))
+
+    def root_inputs(self, directory: str, module: ModuleSource, extra_files: list[str]) -> dict[str, Value]:
+        extra = [SourceFile(self.display(p), p, "tfvars") for p in extra_files]
         values: dict[str, Value] = {}
         scratch = ModuleInstance(module, self.env)
-        for source in files + extra:
+        for source in self.variable_files(directory) + extra:
             try:
                 body = parse_terraform_file(source, self.read(source))
             except ParseError as err:
-                self.result.diagnostics.append(_diagnostic(source.path, err))
+                self.diagnose(source.path, err)
                 continue
             except UnreadableInput as err:
-                self.result.diagnostics.append(_diagnostic(source.path, ParseError(err.message, err.line, err.col)))
+                self.diagnose(source.path, ParseError(err.message, err.line, err.col))
                 continue
             except (OSError, UnicodeDecodeError) as err:
-                self.result.diagnostics.append(_diagnostic(source.path, ParseError(f"cannot read file: {err}")))
+                self.diagnose(source.path, ParseError(f"cannot read file: {err}"))
                 continue
             for name, attribute in body.attributes.items():
                 value = scratch.eval(attribute.expr, Scope())
                 values[name] = value.with_trace(f"var.{name} from {source.path}:{attribute.span.start_line}")
         return values
 
+    def diagnose(self, path: str, err: ParseError) -> None:
+        diagnostic = _diagnostic(path, err)
+        if diagnostic not in self._diagnosed:  # a file read once per scenario is reported once
+            self._diagnosed.add(diagnostic)
+            self.result.diagnostics.append(diagnostic)
+
+    def unloaded_variable_files(self, directory: str) -> list[str]:
+        """Variable files beside a root that Terraform does not load unless told to (`-var-file`)."""
+        return sorted(
+            os.path.basename(f.path) for f in self.tfvars.get(directory, []) if not _loaded_automatically(f.path)
+        )
+
     def build(self) -> AdapterResult:
         # Which directories are called as local child modules: found from the text, so that no
-        # module has to stay parsed while the others are read.
-        children = set()
-        for directory, files in self.by_dir.items():
-            for source in files:
-                children |= _local_module_sources(directory, source, self.read)
+        # module has to stay parsed while the others are read. A module calling itself is not its
+        # own caller: that cycle is reported where it is expanded.
+        calls = {
+            directory: set().union(*(_local_module_sources(directory, f, self.read) for f in files)) - {directory}
+            for directory, files in self.by_dir.items()
+        }
+        children = set().union(*calls.values()) if calls else set()
+        callers = self.callers_outside()
         for directory in sorted(self.by_dir):
             if directory in children:
                 continue
-            module = self.load_module(directory)
-            if module is None:
-                continue
+            tops = top_callers(directory, callers) if callers else []
+            if not tops:
+                self.walk_root(directory, children)
+            for top in tops:  # a scanned module is evaluated in the roots that call it
+                if top not in self.walked_for_context:
+                    self.walked_for_context.add(top)
+                    self.walk_root(top, children, reportable=False)
+        # A module that no root instantiates (called only with `count = 0`, or only from a cycle of
+        # modules) is still analysed, with its own defaults, so that no folder goes unseen.
+        for directory in sorted(self.by_dir):
+            if directory in children and directory not in self.instantiated:
+                self.walk_root(directory, children)
+        self.result.context_files = sorted(
+            {path for d, paths in self.context_dirs.items() if d not in self.reportable_dirs for path in paths}
+        )
+        for span, message in self.env.problems:
+            diagnostic = Diagnostic(message, span)
+            if diagnostic not in self._diagnosed:
+                self._diagnosed.add(diagnostic)
+                self.result.diagnostics.append(diagnostic)
+        return self.result
+
+    def callers_outside(self) -> dict[str, set[str]]:
+        """Callers of modules, over the project, when the project reaches beyond the scanned paths."""
+        root = self.ctx.project_root
+        if not root or any(_inside(root, scanned) for scanned in map(os.path.realpath, self.ctx.roots)):
+            return {}  # every caller is among the scanned files already
+        return callers_index(root)
+
+    def walk_root(self, directory: str, children: set[str], reportable: bool = True) -> None:
+        module = self.load_module(directory)
+        if module is None:
+            return
+        scenarios = _scenarios_for(directory, self.ctx)
+        names = tuple(name for name, _ in scenarios)
+        for name, files in scenarios or [(None, [])]:
+            self.env.new_budget()
             instance = ModuleInstance(
                 module,
                 self.env,
-                inputs=self.root_inputs(directory, module),
+                inputs=self.root_inputs(directory, module, files + list(self.ctx.var_files)),
                 module_dirs=registry_module_dirs(directory),
+                unloaded_var_files=self.unloaded_variable_files(directory) if not scenarios else [],
             )
-            self.walk(instance, _providers(instance, self.env.account_id), module.display_dir)
-            # A root's own tree is done: keep only modules that others may call again.
-            for done in [d for d in self.modules if d not in children]:
-                self.modules[done] = _DONE
-        return self.result
+            context = {"scenario": name, "scenarios": names} if name is not None else {}
+            self.walk(instance, _providers(instance, self.env.account_id), module.display_dir, context, reportable)
+        # A root's own tree is done: keep only modules that others may call again.
+        for done in [d for d in self.modules if d not in children]:
+            self.modules[done] = _DONE
 
-    def walk(self, instance: ModuleInstance, providers: dict[str, _Provider], unit: str) -> None:
+    def walk(
+        self, instance: ModuleInstance, providers: dict[str, _Provider], unit: str, context: dict, reportable: bool
+    ) -> None:
+        directory = os.path.normpath(instance.source.directory)
+        self.instantiated.add(directory)
+        # Code reached only through a caller found outside the scanned paths gives context (its
+        # objects take part in the analysis) but no findings of its own.
+        reportable = reportable or directory in self.by_dir
+        if reportable:
+            self.reportable_dirs.add(directory)
+        else:
+            self.context_dirs[directory] = instance.source.files
+        site = _visible_call_site(instance)
+        if site is not None:
+            self.result.relocations.setdefault(instance.source.display_dir, site)
         default_provider = providers.get("aws", _Provider(None, self.env.account_id))
         for resource in instance.all_instances():
             builder = BUILDERS.get(resource.type)
@@ -594,11 +666,14 @@ class _Project:
                 continue
             provider = providers.get(_provider_key(resource), default_provider)
             obj = builder(resource, provider.region, provider.account)
-            obj.extra["unit"] = unit  # the root configuration this object is deployed with
+            # The root configuration this object is deployed with, and the variable files it was
+            # evaluated with: objects of two scenarios are never the same resource.
+            obj.extra["unit"] = f"{unit} when {context['scenario']}" if context else unit
+            obj.extra.update(context)
             self.result.objects.append(obj)
         for name in sorted(instance.source.module_calls):
             for child in instance.children(name):
-                self.walk(child, providers, unit)
+                self.walk(child, providers, unit, context, reportable)
 
 
 @dataclass(frozen=True)
@@ -643,9 +718,43 @@ def _providers(instance: ModuleInstance, account_id: str | None) -> dict[str, _P
     return found
 
 
+def _installed(directory: str) -> bool:
+    """Code `terraform init` installed: gitignored, so code scanning cannot show a finding there."""
+    return f"{os.sep}.terraform{os.sep}modules{os.sep}" in os.path.normpath(directory) + os.sep
+
+
+def _visible_call_site(instance: ModuleInstance) -> Span | None:
+    """For installed module code, the `module` block in the user's own files that leads to it."""
+    if not _installed(instance.source.directory):
+        return None
+    site = None
+    while instance.parent is not None and _installed(instance.source.directory):
+        site, instance = instance.call_span, instance.parent
+    return site
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _loaded_automatically(path: str) -> bool:
+    name = os.path.basename(path)
+    return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+
+
 def _tfvars_order(path: str) -> tuple[int, str]:
     name = os.path.basename(path)
-    return (0 if name in ("terraform.tfvars", "terraform.tfvars.json") else 1, name)
+    return ({"terraform.tfvars": 0, "terraform.tfvars.json": 1}.get(name, 2), name)
+
+
+def _scenarios_for(directory: str, ctx: AdapterContext) -> list[tuple[str, list[str]]]:
+    """The named sets of variable files configured for a root folder, as absolute paths."""
+    found: dict[str, list[str]] = {}
+    for root, scenarios in ctx.scenarios.items():
+        if os.path.normpath(root) == directory or fnmatch.fnmatch(directory, os.path.normpath(root)):
+            for name, files in scenarios.items():
+                found.setdefault(name, [os.path.normpath(os.path.join(directory, f)) for f in files])
+    return sorted(found.items())
 
 
 def _diagnostic(path: str, err: ParseError) -> Diagnostic:

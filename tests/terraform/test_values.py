@@ -1,0 +1,97 @@
+"""Values a reviewer settles by reading: instances of resources with `count`, lists that certainly
+have members, data sources paired with their user by the same `count` condition."""
+
+from __future__ import annotations
+
+from ..pipeline import run_pipeline
+from .test_project import write
+
+NETWORK = """
+variable "azs" {{
+  default = {azs}
+}}
+resource "aws_vpc" "v" {{
+  cidr_block = "10.0.0.0/16"
+}}
+resource "aws_route_table" "private" {{
+  count  = var.azs
+  vpc_id = aws_vpc.v.id
+}}
+resource "aws_vpc_endpoint" "s3" {{
+  vpc_id            = aws_vpc.v.id
+  service_name      = "com.amazonaws.eu-west-1.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = {tables}
+}}
+resource "aws_vpc_endpoint" "dkr" {{
+  vpc_id              = aws_vpc.v.id
+  service_name        = "com.amazonaws.eu-west-1.ecr.dkr"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
+}}
+resource "aws_vpc_endpoint" "api" {{
+  vpc_id              = aws_vpc.v.id
+  service_name        = "com.amazonaws.eu-west-1.ecr.api"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
+}}
+"""
+
+
+def _decisions(tmp_path, azs, tables):
+    write(tmp_path, {"main.tf": NETWORK.format(azs=azs, tables=tables)})
+    findings, undecided, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    return [f for f in findings if f.rule_id == "ECR304"], [u for r, u in undecided if r == "ECR304"]
+
+
+def test_a_splat_over_counted_route_tables_has_members(tmp_path):
+    for tables in ("aws_route_table.private[*].id", "concat(aws_route_table.private[*].id, [])"):
+        findings, undecided = _decisions(tmp_path, 3, tables)
+        assert not findings and not undecided, tables
+
+
+def test_a_splat_over_no_instances_is_empty(tmp_path):
+    findings, undecided = _decisions(tmp_path, 0, "aws_route_table.private[*].id")
+    assert len(findings) == 1 and not undecided
+
+
+def test_an_instance_of_a_data_source_with_the_same_count_condition_resolves(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": """
+variable "create" { type = bool }
+data "aws_iam_policy_document" "pull" {
+  count = var.create ? 1 : 0
+  statement {
+    sid     = "public"
+    actions = ["ecr:BatchGetImage"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+}
+resource "aws_ecr_repository" "r" {
+  name = "x"
+}
+resource "aws_ecr_repository_policy" "p" {
+  count      = var.create ? 1 : 0
+  repository = aws_ecr_repository.r.name
+  policy     = data.aws_iam_policy_document.pull[0].json
+}
+"""
+        },
+    )
+    findings, undecided, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    assert [f.rule_id for f in findings if f.rule_id == "ECR201"] == ["ECR201"]
+    assert not [u for u in undecided if "is not an instance" in u[1].reason]
+
+
+def test_a_resource_with_unknown_count_is_named_by_count(tmp_path):
+    write(
+        tmp_path,
+        {"main.tf": 'variable "n" {}\nresource "aws_ecr_repository" "r" {\n  count = var.n\n  name = "x"\n}\n'},
+    )
+    findings, _, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    assert {f.address for f in findings} == {"aws_ecr_repository.r[count]"}
