@@ -352,3 +352,10 @@ def test_sarif_uris_without_config_are_relative_to_the_git_top(project, capsys, 
     results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
     assert uris == {"infra/main.tf", "infra/broken.tf"}
+
+
+def test_containerfile_is_read_as_a_dockerfile(project, capsys):
+    (project / "Containerfile").write_text("FROM nginx:latest\n")
+    assert main(["check", "Containerfile", "-f", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"]["files_scanned"] == 1 and data["findings"]
