@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 
 from . import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
 FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 
 
@@ -58,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
         "--no-cache", action="store_true", help="do not read or write the cache (whole runs, lifecycle searches)"
     )
     check.add_argument("--cache-dir", help="cache folder (default: $ECRLINT_CACHE_DIR or the user cache folder)")
+    # Habits from other linters: how much is printed, how, and what the exit code means.
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("-q", "--quiet", action="store_true", help="print findings only: no summary, no notes")
+    check.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto", help="colour text output (auto: a terminal)"
+    )
+    check.add_argument("--statistics", action="store_true", help="print the number of findings per rule instead")
     check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
     rules = sub.add_parser("rules", help="list the rules")
@@ -67,13 +76,14 @@ def _parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="explain one rule")
     explain.add_argument("rule", help="rule id or name")
     explain.add_argument("--rules", action="append", default=[], metavar="DIR", help="include a folder of custom rules")
+    explain.add_argument("--full", action="store_true", help="also show the flagged and accepted examples")
     test_rules = sub.add_parser("test-rules", help="run a custom rules folder's bad_/good_ fixtures")
     test_rules.add_argument("directory", help="folder of custom rules, as given to --rules")
     test_rules.add_argument("--update-snapshots", action="store_true", help="write each rule's findings.snap.json")
 
     lifecycle = sub.add_parser("lifecycle", help="lifecycle policy tools")
-    lifecycle.add_argument("action", choices=("simulate",))
-    lifecycle.add_argument("rest", nargs=argparse.REMAINDER)
+    lifecycle.add_argument("action", choices=("simulate",), help="see `ecrlint lifecycle simulate --help`")
+    lifecycle.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)  # parsed by the action
     return parser
 
 
@@ -102,6 +112,8 @@ def _settings(args):
         config = load_config(args.config, args.paths[0] if args.paths else ".")
     except ConfigError as err:
         raise UsageError(str(err)) from None
+    if args.account_id is not None and not ACCOUNT_ID.fullmatch(args.account_id):
+        raise UsageError(f"--account-id must be 12 digits, not {args.account_id!r}")
     options = Options(
         account_id=args.account_id or config.get("account-id"),
         internal_markers=tuple(args.internal_marker or config.get("internal-markers", DEFAULT_INTERNAL_MARKERS)),
@@ -116,8 +128,11 @@ def _settings(args):
     var_files = [os.path.abspath(v) for v in args.var_file] or config.paths("var-files")
     for var_file in var_files:
         if not os.path.isfile(var_file):
-            raise UsageError(f"no such variable file: {var_file}")
-    baseline = args.baseline or (config.paths("baseline")[0] if config.get("baseline") else None)
+            where = "" if args.var_file else f"{config.path}: var-files: "
+            raise UsageError(f"{where}no such variable file: {var_file}")
+    baseline = args.baseline or (
+        os.path.join(config.directory, config.get("baseline")) if config.get("baseline") else None
+    )
     from .cache import default_directory
 
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
@@ -142,6 +157,9 @@ def _settings(args):
         baseline=None if args.write_baseline else baseline,
         cache_dir=None if args.no_cache else (args.cache_dir or default_directory()),
         jobs=jobs,
+        not_inputs=tuple(
+            p for p in (config.path, baseline, args.write_baseline, *(args.output or [])) if p and p != "-"
+        ),
     )
     return settings, args.fail_on or config.get("fail-on", "low")
 
@@ -158,25 +176,35 @@ def _python_rules_allowed(command_line_dirs: list[str], config) -> bool:
 
 
 def run_check(args) -> int:
-    from .catalog import CatalogError
+    from dataclasses import replace
+
     from .findings import SEVERITY_RANK
     from .render import RenderContext, render_chunks
-    from .runner import RunError, run
+    from .runner import RunError, run, severity_overrides
     from .suppress import write_baseline
 
     formats = args.format or ["text"]
     outputs = args.output or []
     if len(outputs) > len(formats):
         raise UsageError("each --output needs its own --format")
+    for target in outputs + ([args.write_baseline] if args.write_baseline else []):
+        check_output_path(target)  # before the analysis: a typo must not cost a whole run
+    named = [os.path.abspath(t) for t in outputs if t != "-"]
+    if len(set(named)) < len(named):
+        raise UsageError("the same file is given to --output twice")
     settings, fail_on = _settings(args)
+    catalog = _catalog(args, settings)
     try:
-        result = run(settings)
-    except (CatalogError, RunError) as err:
+        result = run(settings, catalog)
+    except RunError as err:
         raise UsageError(str(err)) from None
     if args.write_baseline:
         write_baseline(args.write_baseline, result.findings)
-        sys.stderr.write(f"ecrlint: wrote {args.write_baseline}\n")
+        if not args.quiet:
+            sys.stderr.write(f"ecrlint: wrote {args.write_baseline}\n")
         return EXIT_CLEAN
+    from .runner import project_root
+
     ctx = RenderContext(
         version=__version__,
         rules=result.catalog,
@@ -185,21 +213,156 @@ def run_check(args) -> int:
         read_lines=_read_lines,
         undecided=result.undecided,
         show_unknown=args.show_unknown,
+        selected=tuple(r.id for r in result.rules),
+        severities=severity_overrides(result.catalog, settings.severity),
+        fail_on=fail_on,
+        project_root=project_root(settings, os.getcwd()),
+        cwd=os.getcwd(),
+        quiet=args.quiet,
     )
     for index, fmt in enumerate(formats):
-        chunks = render_chunks(fmt, result.findings, ctx)
-        target = outputs[index] if index < len(outputs) else None
-        if target:
-            with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                handle.writelines(chunks)
+        target = outputs[index] if index < len(outputs) else "-"
+        if target != "-":
+            write_output(target, render_chunks(fmt, result.findings, ctx))
+        elif args.statistics:
+            continue  # the counts below take the place of the report on stdout
         else:
-            sys.stdout.writelines(chunks)
+            colored = replace(ctx, color=fmt == "text" and _use_color(args.color))
+            write_stdout(render_chunks(fmt, result.findings, colored))
+    if args.statistics:
+        from .render.statistics import render as statistics
+
+        write_stdout([statistics(result.findings, ctx)])
     threshold = SEVERITY_RANK[fail_on]
     failing = [f for f in result.findings if not f.suppressions and SEVERITY_RANK[f.severity] >= threshold]
-    return EXIT_FINDINGS if failing else EXIT_CLEAN
+    return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_CLEAN
 
 
-def _catalog(rules_dirs: list[str]):
+def _catalog(args, settings):
+    """The rule catalogue. A rule folder or rule name from the configuration file that does not
+    exist is an error naming that file."""
+    from .catalog import CatalogError, load_catalog
+    from .runner import RunError, choose_rules
+
+    config = settings.config_path
+    try:
+        catalog = load_catalog(settings.rules_dirs, python_rules=settings.python_rules)
+    except CatalogError as err:
+        raise UsageError(f"{config}: rules-dirs: {err}" if config and not args.rules else str(err)) from None
+    if config:
+        for key, from_config in (("select", not _split(args.select)), ("ignore", not _split(args.ignore))):
+            if from_config:
+                try:
+                    choose_rules(catalog, getattr(settings, key), [])
+                except RunError as err:
+                    raise UsageError(f"{config}: {key}: {err}") from None
+        known = {r.id for r in catalog} | {r.name for r in catalog}
+        for key in settings.severity:
+            if key.upper() not in known and key not in known:
+                raise UsageError(f"{config}: severity: unknown rule {key!r}")
+    return catalog
+
+
+def _use_color(choice: str) -> bool:
+    """--color always/never decide; auto means a terminal, unless NO_COLOR is set (no-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+# -- output files ----------------------------------------------------------------------------------
+
+
+def check_output_path(target: str) -> None:
+    """A path that cannot be written is a user mistake, found before the analysis runs."""
+    if target == "-":
+        return  # stdout
+    if os.path.isdir(target):
+        raise UsageError(f"cannot write {target}: it is a directory")
+    folder = os.path.dirname(os.path.abspath(target))
+    if not os.path.isdir(folder):
+        raise UsageError(f"cannot write {target}: no such folder {folder}")
+    if os.path.exists(target):
+        if not _is_regular(target):
+            return  # a device or pipe such as /dev/stdout: written in place
+        if not os.access(target, os.W_OK):
+            raise UsageError(f"cannot write {target}: the file is read-only")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write {target}: the folder {folder} is read-only")
+
+
+def _is_regular(path: str) -> bool:
+    import stat
+
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def write_output(target: str, chunks) -> None:
+    """Write to a temporary file in the same folder, then rename: a reader never sees half a report,
+    and a failed run leaves the previous one in place."""
+    import tempfile
+
+    path = os.path.realpath(target)  # through a symlink, as an ordinary write would
+    try:
+        if os.path.exists(path) and not _is_regular(path):
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                handle.writelines(chunks)
+            return
+        mode = _file_mode(path)
+        fd, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.writelines(chunks)
+            os.chmod(temporary, mode)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError as err:
+        raise UsageError(f"cannot write {target}: {err.strerror or err}") from None
+
+
+def _file_mode(path: str) -> int:
+    """The mode a plain `open(path, "w")` would leave: the existing file's, else 0666 less the umask."""
+    import stat
+
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_stdout(chunks) -> None:
+    """Write to stdout; a reader that stops early (`| head`) ends the output quietly."""
+    try:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+
+
+def _discard_stdout() -> None:
+    # What is still buffered would fail again when Python flushes stdout at exit: send it nowhere.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
+def _catalog_with(rules_dirs: list[str]):
     """The shipped rules and the custom ones named on the command line."""
     from .catalog import CatalogError, load_catalog
 
@@ -210,28 +373,30 @@ def _catalog(rules_dirs: list[str]):
 
 
 def run_rules(rules_dirs: list[str]) -> int:
-    catalog = _catalog(rules_dirs)
+    catalog = _catalog_with(rules_dirs)
     width = max(len(r.name) for r in catalog)
-    for rule in catalog:
-        sys.stdout.write(f"{rule.id}  {rule.name:<{width}}  {rule.severity:<8}  {rule.title}\n")
+    write_stdout(f"{rule.id}  {rule.name:<{width}}  {rule.severity:<8}  {rule.title}\n" for rule in catalog)
     return EXIT_CLEAN
 
 
-def run_explain(selector: str, rules_dirs: list[str]) -> int:
-    catalog = _catalog(rules_dirs)
+def run_explain(selector: str, rules_dirs: list[str], full: bool = False) -> int:
+    """What a rule flags, why and how to fix it; `full` adds its flagged and accepted examples."""
+    catalog = _catalog_with(rules_dirs)
     rule = next((r for r in catalog if r.id == selector.upper() or r.name == selector), None)
     if rule is None:
         raise UsageError(f"unknown rule: {selector}")
     out = [f"{rule.id} {rule.name} [{rule.severity}]", rule.title, "", "Why", rule.rationale, "", "How to fix"]
     out.append(rule.remediation_text())
     out += ["", f"More: {rule.help_uri}"]
-    for fixture in rule.fixtures():
+    for fixture in rule.fixtures() if full else ():
         name = os.path.basename(fixture)
         if os.path.isfile(fixture) and os.path.getsize(fixture) < 4000:
             label = "Flagged" if name.startswith("bad_") else "Accepted"
             with open(fixture, encoding="utf-8") as handle:
                 out += ["", f"{label} ({name}):", handle.read().rstrip()]
-    sys.stdout.write("\n".join(out) + "\n")
+    if not full and rule.fixtures():
+        out += ["", f"Examples: ecrlint explain {rule.id} --full"]
+    write_stdout(["\n".join(out) + "\n"])
     return EXIT_CLEAN
 
 
@@ -264,14 +429,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "rules":
             return run_rules(args.rules)
         if args.command == "explain":
-            return run_explain(args.rule, args.rules)
+            return run_explain(args.rule, args.rules, args.full)
         if args.command == "test-rules":
             return run_test_rules(args.directory, args.update_snapshots)
         if args.command == "docs":
             from .catalog import load_catalog
             from .docs import write_pages
 
-            write_pages(load_catalog(), args.directory)
+            if os.path.exists(args.directory) and not os.path.isdir(args.directory):
+                raise UsageError(f"cannot write pages into {args.directory}: it is a file, not a folder")
+            try:
+                write_pages(load_catalog(), args.directory)
+            except OSError as err:
+                raise UsageError(f"cannot write pages into {args.directory}: {err.strerror or err}") from None
             return EXIT_CLEAN
         if args.command == "lifecycle":
             from .lifecycle.simulate import run as simulate
@@ -283,6 +453,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"ecrlint: error: {err}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
+        return EXIT_ERROR
+    except BrokenPipeError:  # the reader went away (`| head`): nothing to say, and nobody to say it to
+        _discard_stdout()
         return EXIT_ERROR
     except Exception as err:  # a bug in ecrlint: say so briefly, unless --debug asks for the trace
         if debug:

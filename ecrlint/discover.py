@@ -21,7 +21,9 @@ SKIP_DIRS = {".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__",
 
 def kind_of(name: str) -> str | None:
     lowered = name.lower()
-    if lowered == "dockerfile" or lowered.startswith("dockerfile.") or lowered.endswith(".dockerfile"):
+    if lowered in ("dockerfile", "containerfile") or lowered.startswith(("dockerfile.", "containerfile.")):
+        return "dockerfile"
+    if lowered.endswith((".dockerfile", ".containerfile")):
         return "dockerfile"
     if lowered.endswith(".tf"):
         return "terraform"

@@ -43,6 +43,7 @@ class Settings:
     cwd: str | None = None
     cache_dir: str | None = None  # None: no cache on disk
     jobs: int = 1
+    not_inputs: tuple[str, ...] = ()  # ecrlint's own files (config, baseline, reports): never scanned
 
 
 @dataclass
@@ -59,12 +60,15 @@ def _matches(rule: Rule, selectors: list[str]) -> bool:
     return any(rule.id.startswith(s.upper()) or rule.name == s for s in selectors)
 
 
+ALWAYS_SELECTED = ("ECR900",)  # an input that cannot be parsed is reported whatever --select says
+
+
 def choose_rules(catalog: list[Rule], select: list[str], ignore: list[str]) -> list[Rule]:
     known = {r.id for r in catalog} | {r.name for r in catalog}
     for selector in select + ignore:
         if not any(r.id.startswith(selector.upper()) for r in catalog) and selector not in known:
             raise RunError(f"unknown rule or prefix: {selector}")
-    chosen = [r for r in catalog if not select or _matches(r, select)]
+    chosen = [r for r in catalog if not select or _matches(r, select) or r.id in ALWAYS_SELECTED]
     return [r for r in chosen if not _matches(r, ignore)]
 
 
@@ -127,6 +131,16 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
     return result
 
 
+def severity_overrides(catalog: list[Rule], severity: dict[str, str]) -> dict[str, str]:
+    """Rule id -> severity, from the configuration's `severity` (keyed by rule id or name)."""
+    overrides = {}
+    for key, level in severity.items():
+        for rule in catalog:
+            if key.upper() == rule.id or key == rule.name:
+                overrides[rule.id] = level
+    return overrides
+
+
 def project_root(settings: Settings, cwd: str) -> str:
     """Where the project ends: the configuration file's folder, else the git top level above the
     first scanned path, else that path itself."""
@@ -149,6 +163,10 @@ def _discover(settings: Settings, cwd: str):
     discovery = discover_files(settings.paths, settings.exclude, cwd=cwd)
     if discovery.missing:
         raise RunError(f"no such file or directory: {discovery.missing[0]}")
+    own = {os.path.abspath(os.path.join(cwd, p)) for p in settings.not_inputs}
+    own |= {os.path.realpath(p) for p in own}
+    if own:
+        discovery.files = [f for f in discovery.files if f.abspath not in own]
     return discovery
 
 
@@ -194,11 +212,7 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
         findings = [f for f in findings if f.span.path not in hidden]
         undecided = [(rule_id, u) for rule_id, u in undecided if u.span.path not in hidden]
 
-    overrides = {}
-    for key, severity in settings.severity.items():
-        for rule in catalog:
-            if key.upper() == rule.id or key == rule.name:
-                overrides[rule.id] = severity
+    overrides = severity_overrides(catalog, settings.severity)
     if overrides:
         findings = [replace(f, severity=overrides.get(f.rule_id, f.severity)) for f in findings]
 

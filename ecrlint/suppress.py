@@ -287,6 +287,8 @@ def apply_suppressions(
     resolved: list[tuple[Directive, str, str]] = []  # (directive, name as written, rule id)
     by_id = {r.id: r for r in catalog}
     for directive in directives:
+        if not directive.names:  # `# ecrlint:ignore` alone: it silences nothing, which its author did not mean
+            hygiene.append(_hygiene(by_id, "ECR901", directive.span, "suppression names no rule: add the rule id"))
         for name in directive.names:
             rule_id = _resolve(name, directive, catalog)
             if rule_id is None:

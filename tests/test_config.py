@@ -146,3 +146,88 @@ def test_invalid_config_is_exit_2_naming_file_and_key(project, capsys, text, nee
     assert main(["check", "infra"]) == 2
     err = capsys.readouterr().err
     assert ".ecrlint.yaml" in err and needle in err and err.count("\n") == 1
+
+
+# -- account ids, misspelt keys, two files, errors that name the file ------------------------------
+
+
+@pytest.mark.parametrize(
+    "name,text",
+    [
+        (".ecrlint.yaml", "account-id: 111122223333\n"),
+        ("pyproject.toml", "[tool.ecrlint]\naccount-id = 111122223333\n"),
+    ],
+)
+def test_account_id_may_be_an_unquoted_number(project, name, text):
+    (project / name).write_text(text)
+    from ecrlint.config import load_config
+
+    assert load_config(None, "infra").get("account-id") == "111122223333"
+
+
+def test_unquoted_account_id_with_leading_zeros_keeps_its_digits(project):
+    # YAML 1.1 would read 001122334455 as an octal number; the id is the text as written
+    _config(project, "account-id: 001122334455\n")
+    from ecrlint.config import load_config
+
+    assert load_config(None, "infra").get("account-id") == "001122334455"
+
+
+def test_short_numeric_account_id_is_still_an_error(project, capsys):
+    (project / "pyproject.toml").write_text("[tool.ecrlint]\naccount-id = 12\n")
+    assert main(["check", "infra"]) == 2
+    err = capsys.readouterr().err
+    assert "pyproject.toml" in err and "account-id" in err
+
+
+@pytest.mark.parametrize(
+    "key,expected",
+    [("fail_on", "fail-on"), ("selec", "select"), ("rules_dirs", "rules-dirs"), ("Account-ID", "account-id")],
+)
+def test_unknown_key_suggests_the_nearest_known_one(project, capsys, key, expected):
+    _config(project, f"{key}: x\n")
+    assert main(["check", "infra"]) == 2
+    err = capsys.readouterr().err
+    assert f"unknown key {key!r} (did you mean {expected!r}?)" in err
+
+
+def test_unknown_key_far_from_any_gets_no_guess(project, capsys):
+    _config(project, "zzzzqqq: 1\n")
+    assert main(["check", "infra"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown key 'zzzzqqq'" in err and "did you mean" not in err
+
+
+def test_two_configuration_files_in_one_folder_is_an_error_naming_both(project, capsys):
+    _config(project, "fail-on: high\n")
+    (project / "pyproject.toml").write_text("[tool.ecrlint]\nfail-on = 'low'\n")
+    assert main(["check", "infra"]) == 2
+    err = capsys.readouterr().err
+    assert ".ecrlint.yaml and [tool.ecrlint] in " in err and "pyproject.toml" in err and err.count("\n") == 1
+    # a pyproject.toml without the section does not count
+    (project / "pyproject.toml").write_text("[tool.other]\nx = 1\n")
+    assert main(["check", "infra"]) == 1
+
+
+@pytest.mark.parametrize(
+    "text,needle",
+    [
+        ("select: [ECR999]\n", "select: unknown rule or prefix: ECR999"),
+        ("ignore: [no-such-rule]\n", "ignore: unknown rule or prefix: no-such-rule"),
+        ("severity:\n  ECR999: low\n", "severity: unknown rule 'ECR999'"),
+        ("rules-dirs: [nowhere]\n", "rules-dirs:"),
+        ("var-files: [nothing.tfvars]\n", "var-files: no such variable file"),
+    ],
+)
+def test_every_config_error_names_its_file(project, capsys, text, needle):
+    _config(project, text)
+    assert main(["check", "infra"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"ecrlint: error: {project / '.ecrlint.yaml'}: ") and needle in err, err
+    assert err.count("\n") == 1
+
+
+def test_config_that_is_not_utf8_names_its_file(project, capsys):
+    (project / ".ecrlint.yaml").write_bytes(b"fail-on: \xff\n")
+    assert main(["check", "infra"]) == 2
+    assert ".ecrlint.yaml: not UTF-8" in capsys.readouterr().err

@@ -5,7 +5,8 @@
 Severity maps like the SARIF level: critical/high -> error, medium -> warning,
 low/info -> notice. `col`/`endColumn` are written only when the span starts and ends on
 the same line (GitHub rejects them otherwise); `endColumn` is exclusive, as in SARIF.
-Suppressed findings are omitted. Escaping follows `@actions/core`.
+Suppressed findings are omitted. Escaping follows `@actions/core` (so a newline in a value
+cannot start a new workflow command); other control characters become U+FFFD.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from ..findings import Finding
 from . import RenderContext, split_suppressed
 
 COMMANDS = {"critical": "error", "high": "error", "medium": "warning", "low": "notice", "info": "notice"}
+_CONTROLS = {code: "\ufffd" for code in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").translate(_CONTROLS)
 
 
 def escape_property(text: str) -> str:

@@ -6,8 +6,9 @@
           <failure message="..." type="high">infra/ecr.tf:3:26: [high] ...</failure>
 
 The <failure> text lists every finding of that rule in that file, one per line; `type`
-is the highest severity among them. With `show_suppressed`, a (rule, file) pair whose
-findings are all suppressed becomes a <skipped> case. A clean run yields one passing case
+is the highest severity among them. A (rule, file) pair whose findings are all below
+`--fail-on` (they do not fail the run), or all suppressed (shown with `show_suppressed`),
+becomes a <skipped> case. A clean run yields one passing case
 so CI systems show that the check ran. No timestamps or host names: output is
 deterministic.
 
@@ -47,6 +48,16 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+def _skip_reason(group: list[Finding], fail_on: str | None) -> str:
+    below = sum(1 for f in group if not f.suppressions)
+    reasons = []
+    if below:
+        reasons.append(f"below --fail-on {fail_on}: {_plural(below, 'finding')}")
+    if len(group) > below:
+        reasons.append(f"suppressed: {_plural(len(group) - below, 'finding')}")
+    return "; ".join(reasons)
+
+
 def _set_counts(element: ET.Element, tests: int, failures: int, skipped: int | None) -> None:
     element.set("tests", str(tests))
     element.set("failures", str(failures))
@@ -66,6 +77,7 @@ def render(findings: list[Finding], ctx: RenderContext) -> str:
     kept, suppressed = split_suppressed(findings)
     shown = ordered(kept + suppressed) if ctx.show_suppressed else kept
     root = ET.Element("testsuites", {"name": "ecrlint"})
+    threshold = SEVERITY_RANK.get(ctx.fail_on, -1) if ctx.fail_on else -1
     totals = [0, 0, 0]  # tests, failures, skipped
     by_file = sorted(shown, key=lambda f: (f.span.path, f.rule_id))  # stable: keeps output order inside
     for path, in_file in groupby(by_file, key=lambda f: f.span.path):
@@ -81,7 +93,7 @@ def render(findings: list[Finding], ctx: RenderContext) -> str:
                 {"name": _clean(f"{rule_id} {group[0].rule_name}"), "classname": _clean(path), "time": "0"},
             )
             counts[0] += 1
-            failing = [f for f in group if not f.suppressions]
+            failing = [f for f in group if not f.suppressions and SEVERITY_RANK.get(f.severity, -1) >= threshold]
             text = "\n".join(_clean(_line(f)) for f in group)
             if failing:
                 worst = max(failing, key=lambda f: SEVERITY_RANK.get(f.severity, -1)).severity
@@ -90,9 +102,7 @@ def render(findings: list[Finding], ctx: RenderContext) -> str:
                 failure.text = text
                 counts[1] += 1
             else:
-                skipped = ET.SubElement(
-                    case, "skipped", {"message": _clean(f"suppressed: {_plural(len(group), 'finding')}")}
-                )
+                skipped = ET.SubElement(case, "skipped", {"message": _clean(_skip_reason(group, ctx.fail_on))})
                 skipped.text = text
                 counts[2] += 1
         _set_counts(suite, *counts)

@@ -1,11 +1,14 @@
 """SARIF 2.1.0 output, shaped for GitHub code scanning.
 
-- One run. `tool.driver.rules` holds the catalogue entries of the rules that have a result,
-  sorted by id; `ruleIndex` points into it. ECR900 (unparsable input) and the other ECR9xx
-  rules are ordinary results of the same run.
-- Locations are relative URIs with `uriBaseId: %SRCROOT%`, declared in
-  `originalUriBaseIds`. Columns count Unicode code points (`columnKind`), `endColumn` is
-  the column after the last character.
+- One run. `tool.driver.rules` describes every rule that ran (plus any other rule with a
+  result), sorted by id, so code scanning can tell "fixed" from "not checked"; `ruleIndex`
+  points into it. A severity set in the configuration is the rule's `defaultConfiguration`
+  and `security-severity`. ECR900 (unparsable input) and the other ECR9xx rules are
+  ordinary results of the same run. `automationDetails.id` names the category (`ecrlint/`).
+- Locations are URIs relative to the project root (the configuration file's folder, else the
+  top of the git work tree, else the working directory) with `uriBaseId: %SRCROOT%`,
+  declared in `originalUriBaseIds`. Columns count Unicode code points (`columnKind`),
+  `endColumn` is the column after the last character.
 - `logicalLocations`: the resource address as kind `resource`; a CDK construct path as
   kind `object` (a construct is an object in the app's construct tree; `module` would read
   as a Terraform module, which addresses already name).
@@ -19,8 +22,10 @@
 from __future__ import annotations
 
 import json
+import os
+import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -69,7 +74,7 @@ def render_chunks(findings: list[Finding], ctx: RenderContext) -> Iterator[str]:
 def build(findings: list[Finding], ctx: RenderContext) -> dict[str, Any]:
     kept, suppressed = split_suppressed(findings)
     results_for = ordered(kept + suppressed) if ctx.show_suppressed else kept
-    rule_ids = sorted({f.rule_id for f in results_for})
+    rule_ids = sorted(set(ctx.selected) | {f.rule_id for f in results_for})
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     by_id = {f.rule_id: f for f in reversed(results_for)}  # first finding of each rule, for fallbacks
     driver = {
@@ -77,17 +82,23 @@ def build(findings: list[Finding], ctx: RenderContext) -> dict[str, Any]:
         "version": ctx.version,
         "semanticVersion": ctx.version,
         "informationUri": INFORMATION_URI,
-        "rules": [_descriptor(ctx.rule(rule_id), by_id[rule_id]) for rule_id in rule_ids],
+        "rules": [_descriptor(ctx, rule_id, by_id.get(rule_id)) for rule_id in rule_ids],
     }
+    to_uri = _uri_maker(ctx)
     run = {
         "tool": {"driver": driver},
+        "automationDetails": {"id": ctx.automation_id},
         "columnKind": "unicodeCodePoints",
-        "originalUriBaseIds": {
-            SRCROOT: {"description": {"text": "The directory ecrlint ran in; result paths are relative to it."}}
-        },
-        "results": [_result(f, index[f.rule_id]) for f in results_for],
+        "originalUriBaseIds": {SRCROOT: {"description": {"text": ROOT_DESCRIPTION}}},
+        "results": [_result(f, index[f.rule_id], to_uri) for f in results_for],
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+ROOT_DESCRIPTION = (
+    "The project root: the folder of the configuration file, else the top of the git work tree, "
+    "else the directory ecrlint ran in. Result paths are relative to it."
+)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -95,7 +106,8 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
-def _descriptor(rule: Rule | None, sample: Finding) -> dict[str, Any]:
+def _descriptor(ctx: RenderContext, rule_id: str, sample: Finding | None) -> dict[str, Any]:
+    rule = ctx.rule(rule_id)
     if rule is None:  # not in the catalogue (should not happen): describe it from the finding
         text = f"{sample.rule_id} {sample.rule_name}"
         severity = sample.severity
@@ -112,6 +124,7 @@ def _descriptor(rule: Rule | None, sample: Finding) -> dict[str, Any]:
                 "tags": ["security"],
             },
         }
+    severity = ctx.severity_of(rule)
     tags: list[str] = []
     for tag in ("security", rule.category, *rule.tags):
         if tag and tag not in tags:
@@ -123,10 +136,10 @@ def _descriptor(rule: Rule | None, sample: Finding) -> dict[str, Any]:
         "fullDescription": {"text": _clip(rule.rationale, MAX_DESCRIPTION)},
         "help": {"text": rule.remediation_text(), "markdown": _help_markdown(rule)},
         "helpUri": rule.help_uri,
-        "defaultConfiguration": {"level": level(rule.severity)},
+        "defaultConfiguration": {"level": level(severity)},
         "properties": {
             "precision": PRECISION,
-            "security-severity": rule.security_severity,
+            "security-severity": SEVERITY_SCORES.get(severity, rule.security_severity),
             "tags": tags[:MAX_TAGS],
         },
     }
@@ -153,7 +166,25 @@ def _artifact_location(path: str) -> dict[str, str]:
     return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
 
 
-def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
+def _uri_maker(ctx: RenderContext) -> Callable[[str], dict[str, str]]:
+    """Finding paths are relative to the working directory; SARIF's are relative to the project root."""
+    if ctx.project_root is None or ctx.cwd is None:
+        return _artifact_location
+    base = os.path.relpath(ctx.cwd, ctx.project_root).replace(os.sep, "/")
+    root = ctx.project_root.replace(os.sep, "/")
+
+    def location(path: str) -> dict[str, str]:
+        if path.startswith("/") or _WINDOWS_ABS.match(path):
+            return _artifact_location(path)
+        rebased = posixpath.normpath(posixpath.join(base, path))
+        if rebased == ".." or rebased.startswith("../"):  # outside the project: an absolute URI
+            return _artifact_location(posixpath.normpath(posixpath.join(root, rebased)))
+        return _artifact_location(rebased)
+
+    return location
+
+
+def _result(finding: Finding, rule_index: int, to_uri: Callable[[str], dict[str, str]]) -> dict[str, Any]:
     span = finding.span
     region = {
         "startLine": span.start_line,
@@ -161,9 +192,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         "endLine": span.end_line,
         "endColumn": span.end_col,
     }
-    location: dict[str, Any] = {
-        "physicalLocation": {"artifactLocation": _artifact_location(span.path), "region": region}
-    }
+    location: dict[str, Any] = {"physicalLocation": {"artifactLocation": to_uri(span.path), "region": region}}
     logical = []
     if finding.address:
         logical.append({"fullyQualifiedName": finding.address, "kind": "resource"})

@@ -19,14 +19,22 @@ from . import RenderContext, ordered, ordered_undecided, severity_counts, split_
 MAX_WIDTH = 160  # longer source lines are cut to a window around the span
 LEAD = 40  # columns kept before the span when a line is cut
 ELLIPSIS = "..."
-# Control characters (other than tab) from messages or source would reach the terminal raw;
+# Control characters (other than tab) from messages or source would reach the terminal raw, and a
+# newline in a value could start a line that CI reads as a command (`::error ...` on GitHub);
 # each becomes one replacement character so columns stay aligned.
-_CONTROLS = {code: "\ufffd" for code in (*range(0x09), *range(0x0A, 0x20), 0x7F)}
-_CONTROLS_KEEP_NEWLINE = {code: char for code, char in _CONTROLS.items() if code != 0x0A}
+_CONTROLS = {code: "\ufffd" for code in (*range(0x09), *range(0x0A, 0x20), 0x7F, *range(0x80, 0xA0))}
+# ANSI colours, only when the context asks for them (a terminal, not NO_COLOR).
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_SEVERITY_COLORS = {"critical": "\x1b[1;31m", "high": "\x1b[31m", "medium": "\x1b[33m", "low": "\x1b[36m"}
 
 
-def _printable(text: str, keep_newlines: bool = False) -> str:
-    return text.translate(_CONTROLS_KEEP_NEWLINE if keep_newlines else _CONTROLS)
+def _printable(text: str) -> str:
+    return text.translate(_CONTROLS)
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"{code}{text}{_RESET}" if color and code else text
 
 
 def render(findings: list[Finding], ctx: RenderContext) -> str:
@@ -35,32 +43,38 @@ def render(findings: list[Finding], ctx: RenderContext) -> str:
     lines_of = _LineCache(ctx.read_lines)
     out: list[str] = []
     for finding in shown:
-        out.extend(_finding_block(finding, lines_of))
+        out.extend(_finding_block(finding, lines_of, ctx.color))
         out.append("")
     undecided = ordered_undecided(ctx.undecided) if ctx.show_unknown else []
     if undecided:
         out.append(f"Undecided ({len(undecided)}): these rules could not decide on an unknown value")
         for rule_id, und in undecided:
-            out.append(_printable(f"{und.span}: {rule_id} undecided: {und.reason}", keep_newlines=True))
+            out.append(_printable(f"{und.span}: {rule_id} undecided: {und.reason}"))
         out.append("")
     stale = sorted(ctx.baseline_stale)
     if stale:
         out.append(f"Stale baseline entries ({len(stale)}): they match no finding any more")
         out.extend(_printable(f"  {entry}") for entry in stale)
         out.append("")
-    out.append(_summary(kept, suppressed, ctx, len(undecided), len(stale)))
+    if ctx.quiet:  # findings only: no summary, and nothing at all for a clean run
+        while out and out[-1] == "":
+            out.pop()
+        return "".join(line + "\n" for line in out)
+    out.append(_paint(_summary(kept, suppressed, ctx, len(undecided), len(stale)), _BOLD, ctx.color))
     return "\n".join(out) + "\n"
 
 
-def _header(finding: Finding) -> str:
-    header = f"{finding.span}: {finding.rule_id} [{finding.severity}] {finding.message}"
+def _header(finding: Finding, color: bool = False) -> str:
+    location = _paint(_printable(str(finding.span)), _BOLD, color)
+    severity = _paint(f"[{finding.severity}]", _SEVERITY_COLORS.get(finding.severity, ""), color)
+    header = f"{location}: {finding.rule_id} {severity} {_printable(finding.message)}"
     if finding.suppressions:
-        header += f" [suppressed: {suppression_reason(finding)}]"
-    return _printable(header, keep_newlines=True)
+        header += _printable(f" [suppressed: {suppression_reason(finding)}]")
+    return header
 
 
-def _finding_block(finding: Finding, lines_of: _LineCache) -> list[str]:
-    block = [_header(finding)]
+def _finding_block(finding: Finding, lines_of: _LineCache, color: bool = False) -> list[str]:
+    block = [_header(finding, color)]
     if finding.construct_path:
         block.append(_printable(f"  construct: {finding.construct_path}"))
     block.extend(_code_frame(finding, lines_of(finding.span.path)))

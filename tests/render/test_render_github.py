@@ -55,3 +55,11 @@ def test_severity_to_command_and_suppressed_omitted():
 
 def test_nothing_to_report_is_empty_output():
     assert render("github", [], make_context()) == ""
+
+
+def test_a_value_cannot_inject_a_workflow_command():
+    hostile = "repo\n::error file=x.tf,line=1::injected\r::add-mask::x\x1b[2J\x85"
+    out = render("github", [finding(message=hostile, address=hostile)], make_context())
+    lines = out.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("::error file=infra/ecr.tf,")
+    assert "%0A::error file=x.tf,line=1::injected%0D::add-mask::x\ufffd[2J\ufffd" in lines[0]

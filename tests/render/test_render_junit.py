@@ -133,3 +133,25 @@ def test_special_and_invalid_xml_characters():
     root = parse(out)  # would raise on unescaped or invalid characters
     assert root.find("testsuite").get("name") == "a&b/<x>.tf"
     assert "ctrl \ufffd\ufffd end" in root.find("testsuite/testcase/failure").text
+
+
+def test_findings_below_fail_on_are_skipped_not_failed():
+    findings = [
+        finding(severity="low"),  # ECR101 in infra/ecr.tf: below "high"
+        finding("ECR104", severity="medium", suppressions=(Suppression("inline", "why"),)),
+        finding("ECR104", line=5, severity="low"),
+        finding("ECR201", path="policy.json", severity="critical"),
+    ]
+    root = parse(render("junit", findings, make_context(fail_on="high", show_suppressed=True)))
+    check_junit10(root)
+    check_counts(root)
+    cases = {case.get("name"): case for case in root.iter("testcase")}
+    assert cases["ECR101 mutable-image-tags"].find("failure") is None
+    assert cases["ECR101 mutable-image-tags"].find("skipped").get("message") == "below --fail-on high: 1 finding"
+    skipped = cases["ECR104 no-customer-managed-key"].find("skipped")
+    assert skipped.get("message") == "below --fail-on high: 1 finding; suppressed: 1 finding"
+    assert cases["ECR201 public-repository-policy"].find("failure").get("type") == "critical"
+    assert (root.get("tests"), root.get("failures")) == ("3", "1")
+    # without a threshold every unsuppressed finding fails, as before
+    root = parse(render("junit", findings, make_context()))
+    assert root.get("failures") == "3"

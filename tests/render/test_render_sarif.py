@@ -177,3 +177,39 @@ def test_readable_and_byte_stable():
     out = render("sarif", sample_findings(), make_context())
     assert out.endswith("\n") and '\n  "runs": [\n' in out
     assert out == render("sarif", list(reversed(sample_findings())), make_context())
+
+
+def test_every_selected_rule_is_described_even_without_results(validator):
+    log = sarif([finding()], selected=("ECR104", "ECR101", "ECR201"))
+    run = log["runs"][0]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["ECR101", "ECR104", "ECR201"]
+    assert run["results"][0]["ruleIndex"] == 0
+    assert not list(validator.iter_errors(log))
+
+
+def test_severity_overrides_reach_the_rule_metadata(validator):
+    log = sarif([finding(severity="low")], selected=("ECR101", "ECR201"), severities={"ECR101": "low"})
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["ECR101"]["defaultConfiguration"] == {"level": "note"}
+    assert rules["ECR101"]["properties"]["security-severity"] == "3.0"
+    assert rules["ECR201"]["defaultConfiguration"] == {"level": "error"}  # not overridden: the catalogue's
+    assert rules["ECR201"]["properties"]["security-severity"] == "9.5"
+    assert not list(validator.iter_errors(log))
+
+
+def test_automation_details_name_the_category():
+    run = sarif([])["runs"][0]
+    assert run["automationDetails"] == {"id": "ecrlint/"}
+
+
+def test_uris_are_relative_to_the_project_root_not_the_working_directory(validator):
+    root = os.path.abspath(os.sep + "project")
+    findings = [finding(path="ecr.tf"), finding("ECR104", path="../other/x.tf"), finding("ECR201", path="/abs/y.tf")]
+    log = sarif(findings, project_root=root, cwd=os.path.join(root, "infra"))
+    uris = sorted(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"])
+    assert uris == ["file:///abs/y.tf", "infra/ecr.tf", "other/x.tf"]
+    # a path that leaves the project becomes an absolute URI rather than one starting with ../
+    log = sarif([finding(path="../../outside.tf")], project_root=root, cwd=os.path.join(root, "infra"))
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "file:///outside.tf"}
+    assert not list(validator.iter_errors(log))

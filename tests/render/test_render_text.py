@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from render_helpers import TF_SOURCE, finding, lines_reader, make_context, sample_findings
 
 from ecrlint.findings import Suppression
@@ -129,8 +131,9 @@ def test_control_characters_do_not_reach_the_terminal():
     f = finding(path="a.tf", line=1, col=9, end_col=19, message="name \x1b[2J is odd\nsecond line")
     out = render("text", [f], make_context(read_lines=read))
     assert "\x1b" not in out
-    assert "name \ufffd[2J is odd\nsecond line\n" in out
-    frame, carets = out.splitlines()[2:4]
+    # a newline in a value never starts a line of its own (CI would read `::error ...` there as a command)
+    assert "name \ufffd[2J is odd\ufffdsecond line\n" in out
+    frame, carets = out.splitlines()[1:3]
     assert frame == '  1 | name = "\ufffd[31mred"'
     assert carets.index("^") == frame.index("\ufffd")
 
@@ -141,3 +144,26 @@ def test_unreadable_file_gets_no_frame():
 
     out = render("text", [finding(path="bin.tf", line=1)], make_context(read_lines=read_lines))
     assert out.splitlines()[1] == ""
+
+
+def test_a_value_cannot_start_a_line_of_its_own():
+    hostile = "repo\n::error file=x.tf,line=1::injected\r\n::add-mask::x"
+    out = render("text", [finding(message=hostile)], make_context())
+    assert not [line for line in out.splitlines() if line.startswith("::")]
+    assert "repo\ufffd::error file=x.tf,line=1::injected\ufffd\ufffd::add-mask::x" in out
+
+
+def test_quiet_prints_findings_only():
+    out = render("text", [finding(message="tags")], make_context(quiet=True))
+    assert out == "infra/ecr.tf:3:26: ECR101 [high] tags\n"
+    assert render("text", [], make_context(quiet=True)) == ""
+
+
+def test_colour_only_when_asked():
+    plain = render("text", [finding(message="tags")], make_context())
+    coloured = render("text", [finding(message="tags")], make_context(color=True))
+    assert "\x1b[" not in plain
+    assert "\x1b[1minfra/ecr.tf:3:26\x1b[0m: ECR101 \x1b[31m[high]\x1b[0m tags" in coloured
+    assert coloured.rstrip("\n").endswith("\x1b[0m")
+    # without the escape codes the two are the same text
+    assert re.sub("\x1b\\[[0-9;]*m", "", coloured) == plain
