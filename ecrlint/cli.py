@@ -38,7 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--config", help="configuration file (default: nearest .ecrlint.yaml or pyproject.toml)")
     check.add_argument("--baseline", help="suppress findings recorded in this baseline file")
     check.add_argument("--write-baseline", metavar="FILE", help="record the current findings as a baseline")
-    check.add_argument("--select", action="append", default=[], help="only these rule ids, prefixes or names")
+    check.add_argument(
+        "--select", action="append", default=[], help="only these rule ids, prefixes or names (ALL: every rule)"
+    )
+    check.add_argument(
+        "--extend-select", action="append", default=[], help="add these rules to the default set (or to --select)"
+    )
     check.add_argument("--ignore", action="append", default=[], help="skip these rule ids, prefixes or names")
     check.add_argument("--rules", action="append", default=[], metavar="DIR", help="add a folder of custom rules")
     check.add_argument("--exclude", action="append", default=[], help="gitignore-style pattern to skip")
@@ -124,6 +129,7 @@ def _settings(args):
         exclude=tuple(args.exclude or config.get("exclude", [])),
         var_files=var_files,
         select=_split(args.select) or config.get("select", []),
+        extend_select=[*config.get("extend-select", []), *_split(args.extend_select)],
         ignore=_split(args.ignore) or config.get("ignore", []),
         rules_dirs=tuple(args.rules) or tuple(config.paths("rules-dirs")),
         severity=config.get("severity", {}),
@@ -184,7 +190,9 @@ def run_rules() -> int:
     catalog = load_catalog()
     width = max(len(r.name) for r in catalog)
     for rule in catalog:
-        sys.stdout.write(f"{rule.id}  {rule.name:<{width}}  {rule.severity:<8}  {rule.title}\n")
+        selection = "default" if rule.default else "opt-in"
+        sys.stdout.write(f"{rule.id}  {rule.name:<{width}}  {rule.severity:<8}  {selection:<7}  {rule.title}\n")
+    sys.stdout.write("\nopt-in rules run with --extend-select ID (or --select ALL)\n")
     return EXIT_CLEAN
 
 
@@ -195,7 +203,11 @@ def run_explain(selector: str) -> int:
     rule = next((r for r in catalog if r.id == selector.upper() or r.name == selector), None)
     if rule is None:
         raise UsageError(f"unknown rule: {selector}")
-    out = [f"{rule.id} {rule.name} [{rule.severity}]", rule.title, "", "Why", rule.rationale, "", "How to fix"]
+    out = [f"{rule.id} {rule.name} [{rule.severity}]", rule.title, ""]
+    if rule.default_reason:
+        selection = "On by default" if rule.default else "Opt-in (--extend-select " + rule.id + ")"
+        out += [f"{selection}: {rule.default_reason}", ""]
+    out += ["Why", rule.rationale, "", "How to fix"]
     out.append(rule.remediation_text())
     out += ["", f"More: {rule.help_uri}"]
     for fixture in rule.fixtures():

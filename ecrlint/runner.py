@@ -29,7 +29,8 @@ class Settings:
     options: Options = field(default_factory=Options)
     exclude: tuple[str, ...] = ()
     var_files: list[str] = field(default_factory=list)
-    select: list[str] = field(default_factory=list)
+    select: list[str] = field(default_factory=list)  # empty: the default rule set
+    extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     rules_dirs: tuple[str, ...] = ()
     severity: dict[str, str] = field(default_factory=dict)  # rule id or name -> severity
@@ -51,16 +52,29 @@ class RunResult:
     model: Model
 
 
-def _matches(rule: Rule, selectors: list[str]) -> bool:
-    return any(rule.id.startswith(s.upper()) or rule.name == s for s in selectors)
+# Parse errors and suppression hygiene are reported whatever --select says; only --ignore drops them.
+ALWAYS_ON = ("ECR900", "ECR901", "ECR902")
 
 
-def choose_rules(catalog: list[Rule], select: list[str], ignore: list[str]) -> list[Rule]:
+def _matches(rule: Rule, selectors) -> bool:
+    return any(s.upper() == "ALL" or rule.id.startswith(s.upper()) or rule.name == s for s in selectors)
+
+
+def choose_rules(
+    catalog: list[Rule], select: list[str], ignore: list[str], extend_select: list[str] | tuple = ()
+) -> list[Rule]:
+    """As ruff does: `select` replaces the default set, `extend_select` adds to it, `ignore` removes.
+
+    The default set is the rules whose finding means "act" (`default: true` in rule.yaml); `ALL`
+    selects every rule."""
     known = {r.id for r in catalog} | {r.name for r in catalog}
-    for selector in select + ignore:
+    for selector in [*select, *extend_select, *ignore]:
+        if selector.upper() == "ALL":
+            continue
         if not any(r.id.startswith(selector.upper()) for r in catalog) and selector not in known:
             raise RunError(f"unknown rule or prefix: {selector}")
-    chosen = [r for r in catalog if not select or _matches(r, select)]
+    base = {r.id for r in catalog if (_matches(r, select) if select else r.default)}
+    chosen = [r for r in catalog if r.id in base or r.id in ALWAYS_ON or _matches(r, extend_select)]
     return [r for r in chosen if not _matches(r, ignore)]
 
 
@@ -96,7 +110,7 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
 
     cwd = settings.cwd or os.getcwd()
     catalog = catalog if catalog is not None else load_catalog(settings.rules_dirs)
-    rules = choose_rules(catalog, settings.select, settings.ignore)
+    rules = choose_rules(catalog, settings.select, settings.ignore, settings.extend_select)
     cache = current()
     if cache.directory is None or any(r.check and not r.check.startswith("ecrlint.") for r in rules):
         # A custom rule's Python check can change without any input changing: no whole-run cache then.
