@@ -40,6 +40,13 @@ class Settings:
     cwd: str | None = None
     cache_dir: str | None = None  # None: no cache on disk
     jobs: int = 1
+    today: str = field(default_factory=lambda: _today())  # yyyy-mm-dd: expiring suppressions; part of the run key
+
+
+def _today() -> str:
+    from datetime import date
+
+    return date.today().isoformat()
 
 
 @dataclass
@@ -181,7 +188,7 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
     if settings.per_path_ignores and settings.config_path:
         directives += config_directives(settings.per_path_ignores, display_path(settings.config_path, cwd))
     selected = {r.id for r in rules}
-    result = apply_suppressions(findings, directives, catalog, selected, cwd)
+    result = apply_suppressions(findings, directives, catalog, selected, cwd, settings.today)
     findings = result.findings + [f for f in result.hygiene if f.rule_id in selected]
 
     if settings.baseline:
