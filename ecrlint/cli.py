@@ -117,7 +117,9 @@ def _settings(args):
     for var_file in var_files:
         if not os.path.isfile(var_file):
             raise UsageError(f"no such variable file: {var_file}")
-    baseline = args.baseline or (config.paths("baseline")[0] if config.get("baseline") else None)
+    # The file's `baseline` is one path, relative to the file's folder (not a list like rules-dirs).
+    configured = config.get("baseline")
+    baseline = args.baseline or (os.path.normpath(os.path.join(config.directory, configured)) if configured else None)
     from .cache import default_directory
 
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)

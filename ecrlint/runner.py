@@ -196,7 +196,9 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
             entries = read_baseline(settings.baseline)
         except (OSError, ValueError) as err:
             raise RunError(f"cannot read baseline {settings.baseline}: {err}") from None
-        findings, stale = apply_baseline(findings, entries, display_path(settings.baseline, cwd), catalog, cwd)
+        scanned = {os.path.normpath(os.path.abspath(f.abspath)) for f in discovery.files}
+        baseline_path = display_path(settings.baseline, cwd)
+        findings, stale = apply_baseline(findings, entries, baseline_path, catalog, cwd, scanned, selected)
         findings += [f for f in stale if f.rule_id in selected]
 
     findings.sort(key=Finding.sort_key)

@@ -382,13 +382,26 @@ def _hygiene(by_id: dict[str, Rule], rule_id: str, span: Span, message: str) -> 
 # -- baseline ----------------------------------------------------------------------------------
 
 
+# `module.app["x"].module.repo.` in front of an address: where the module was called from.
+_MODULE_PATH = re.compile(r'^(?:module\.[^.\[]+(?:\["(?:[^"\\]|\\.)*"\]|\[\d+\])?\.)+')
+
+
+def local_address(address: str | None) -> str:
+    """The address inside its own module: the same whether the module is scanned alone (pre-commit
+    on one file) or from a root that calls it, once or several times."""
+    return _MODULE_PATH.sub("", address or "")
+
+
 def _baseline_key(finding: Finding, base_dir: str, cwd: str) -> tuple[str, str, str, str, str]:
     """What identifies a finding across edits: rule, file (relative to the baseline), resource, attribute.
 
     Line numbers are left out on purpose; findings with no resource keep their message to stay distinct.
     """
+    from .findings import stable_pointer, without_line_numbers
+
     path = os.path.relpath(os.path.join(cwd, finding.span.path), base_dir).replace(os.sep, "/")
-    return (finding.rule_id, path, finding.address or "", finding.pointer, "" if finding.address else finding.message)
+    message = "" if finding.address else without_line_numbers(finding.message)
+    return (finding.rule_id, path, local_address(finding.address), stable_pointer(finding), message)
 
 
 def write_baseline(path: str, findings: list[Finding], cwd: str | None = None) -> None:
@@ -414,15 +427,29 @@ def read_baseline(path: str) -> list[dict]:
 
 
 def _entry_key(entry: dict) -> tuple[str, str, str, str, str]:
-    return (entry["rule"], entry["path"], entry.get("address", ""), entry.get("pointer", ""), entry.get("message", ""))
+    address = local_address(entry.get("address", ""))  # entries written with the module path still match
+    return (entry["rule"], entry["path"], address, entry.get("pointer", ""), entry.get("message", ""))
 
 
 def apply_baseline(
-    findings: list[Finding], entries: list[dict], baseline_path: str, catalog: list[Rule], cwd: str | None = None
+    findings: list[Finding],
+    entries: list[dict],
+    baseline_path: str,
+    catalog: list[Rule],
+    cwd: str | None = None,
+    scanned: set[str] | None = None,
+    selected: set[str] | None = None,
 ) -> tuple[list[Finding], list[Finding]]:
-    """Mark findings present in the baseline; stale entries become ECR901 findings."""
+    """Mark findings present in the baseline; stale entries become ECR901 findings.
+
+    `scanned` holds the absolute paths of the files this run read. An entry for a file outside it
+    (pre-commit passes only the changed files) is not stale: that file was not looked at. Nor is
+    an entry for a rule that did not run (`selected`: the ids of the rules that did).
+    """
     cwd = cwd or os.getcwd()
     base_dir = os.path.dirname(os.path.abspath(os.path.join(cwd, baseline_path)))
+    if scanned is not None:  # files of findings count too: a called module may lie outside the scanned paths
+        scanned = scanned | {os.path.normpath(os.path.join(cwd, f.span.path)) for f in findings}
     wanted = {_entry_key(e): e for e in entries}
     used = set()
     out = []
@@ -442,5 +469,7 @@ def apply_baseline(
         )
         for key, e in sorted(wanted.items())
         if key not in used
+        and (selected is None or e["rule"] in selected)
+        and (scanned is None or os.path.normpath(os.path.join(base_dir, e["path"])) in scanned)
     ]
     return out, stale
