@@ -39,6 +39,9 @@ class Rule:
     check: str | None = None
     engine: str | None = None  # produced by a pipeline stage (suppression hygiene)
     tags: tuple[str, ...] = field(default=())
+    default: bool = True  # on without --select; custom rules without the key are on
+    default_reason: str = ""
+    severity_reason: str = ""
 
     @property
     def security_severity(self) -> str:
@@ -146,6 +149,9 @@ def load_rule(path: str, validate: bool = True, shipped: bool = False) -> Rule:
         check=data.get("check"),
         engine=data.get("engine"),
         tags=tuple(data.get("tags", ())),
+        default=data.get("default", True) is not False,
+        default_reason=str(data.get("default_reason", "")).strip(),
+        severity_reason=str(data.get("severity_reason", "")).strip(),
     )
 
 

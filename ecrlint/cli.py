@@ -40,7 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--config", help="configuration file (default: nearest .ecrlint.yaml or pyproject.toml)")
     check.add_argument("--baseline", help="suppress findings recorded in this baseline file")
     check.add_argument("--write-baseline", metavar="FILE", help="record the current findings as a baseline")
-    check.add_argument("--select", action="append", default=[], help="only these rule ids, prefixes or names")
+    check.add_argument(
+        "--select", action="append", default=[], help="only these rule ids, prefixes or names (ALL: every rule)"
+    )
+    check.add_argument(
+        "--extend-select", action="append", default=[], help="add these rules to the default set (or to --select)"
+    )
     check.add_argument("--ignore", action="append", default=[], help="skip these rule ids, prefixes or names")
     check.add_argument("--rules", action="append", default=[], metavar="DIR", help="add a folder of custom rules")
     check.add_argument("--exclude", action="append", default=[], help="gitignore-style pattern to skip")
@@ -130,9 +135,9 @@ def _settings(args):
         if not os.path.isfile(var_file):
             where = "" if args.var_file else f"{config.path}: var-files: "
             raise UsageError(f"{where}no such variable file: {var_file}")
-    baseline = args.baseline or (
-        os.path.join(config.directory, config.get("baseline")) if config.get("baseline") else None
-    )
+    # The file's `baseline` is one path, relative to the file's folder (not a list like rules-dirs).
+    configured = config.get("baseline")
+    baseline = args.baseline or (os.path.normpath(os.path.join(config.directory, configured)) if configured else None)
     from .cache import default_directory
 
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
@@ -148,6 +153,7 @@ def _settings(args):
             for root, named in config.get("scenarios", {}).items()
         },
         select=_split(args.select) or config.get("select", []),
+        extend_select=[*config.get("extend-select", []), *_split(args.extend_select)],
         ignore=_split(args.ignore) or config.get("ignore", []),
         rules_dirs=tuple(args.rules) or tuple(config.paths("rules-dirs")),
         python_rules=_python_rules_allowed(args.rules, config),
@@ -375,7 +381,12 @@ def _catalog_with(rules_dirs: list[str]):
 def run_rules(rules_dirs: list[str]) -> int:
     catalog = _catalog_with(rules_dirs)
     width = max(len(r.name) for r in catalog)
-    write_stdout(f"{rule.id}  {rule.name:<{width}}  {rule.severity:<8}  {rule.title}\n" for rule in catalog)
+    lines = []
+    for rule in catalog:
+        selection = "default" if rule.default else "opt-in"
+        lines.append(f"{rule.id}  {rule.name:<{width}}  {rule.severity:<8}  {selection:<7}  {rule.title}\n")
+    lines.append("\nopt-in rules run with --extend-select ID (or --select ALL)\n")
+    write_stdout(lines)
     return EXIT_CLEAN
 
 
@@ -385,7 +396,11 @@ def run_explain(selector: str, rules_dirs: list[str], full: bool = False) -> int
     rule = next((r for r in catalog if r.id == selector.upper() or r.name == selector), None)
     if rule is None:
         raise UsageError(f"unknown rule: {selector}")
-    out = [f"{rule.id} {rule.name} [{rule.severity}]", rule.title, "", "Why", rule.rationale, "", "How to fix"]
+    out = [f"{rule.id} {rule.name} [{rule.severity}]", rule.title, ""]
+    if rule.default_reason:
+        selection = "On by default" if rule.default else "Opt-in (--extend-select " + rule.id + ")"
+        out += [f"{selection}: {rule.default_reason}", ""]
+    out += ["Why", rule.rationale, "", "How to fix"]
     out.append(rule.remediation_text())
     out += ["", f"More: {rule.help_uri}"]
     for fixture in rule.fixtures() if full else ():
