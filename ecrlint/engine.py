@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from .catalog import Rule
 from .checks import CheckContext, Options
 from .discover import MAX_FILES, Discovery
-from .findings import Finding, Match, Undecided, finding_from
+from .findings import MODULE_NOT_ANALYSED, Finding, Match, Undecided, finding_from
 from .graph import bind
 from .model import Model
 from .model.adapters import AdapterContext, AdapterResult, Diagnostic
@@ -121,6 +121,7 @@ def evaluate(
                 undecided.append((rule.id, item))
         if rule.check and last_use.get(rule.check.partition(":")[0]) == n:
             _release(rule.check.partition(":")[0])
+    undecided.extend(("ECR900", record) for record in not_analysed(model))
     findings = sorted(set_unique(findings), key=Finding.sort_key)
     undecided.sort(key=lambda pair: (pair[1].span.path, pair[1].span.start_line, pair[0], pair[1].reason))
     return findings, undecided
@@ -149,5 +150,15 @@ def set_unique(findings: list[Finding]) -> list[Finding]:
 def diagnostics_check(model: Model, ctx: CheckContext):
     """ECR900: every input that could not be read or parsed, where the parser stopped."""
     for diagnostic in model.diagnostics:
-        if isinstance(diagnostic, Diagnostic) and diagnostic.rule_id == "ECR900":
+        if isinstance(diagnostic, Diagnostic) and diagnostic.rule_id == "ECR900" and not diagnostic.undecided:
             yield Match(message=diagnostic.message, span=diagnostic.span, address=diagnostic.address)
+
+
+def not_analysed(model: Model) -> list[Undecided]:
+    """Inputs that could not be analysed at all (modules not on disk): undecided in every run,
+    whichever rules are selected, since any rule could have fired on them."""
+    return [
+        Undecided(d.message, d.span, d.address, MODULE_NOT_ANALYSED)
+        for d in model.diagnostics
+        if isinstance(d, Diagnostic) and d.undecided
+    ]

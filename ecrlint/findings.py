@@ -25,6 +25,9 @@ class Match:
     details: dict[str, Any] | None = None  # structured extras (e.g. a lifecycle counterexample)
 
 
+MODULE_NOT_ANALYSED = "module-not-analysed"  # the pointer of an undecided record about a module ecrlint cannot read
+
+
 @dataclass(frozen=True)
 class Undecided:
     """A rule could not decide because a value was unknown; shown with --show-unknown."""

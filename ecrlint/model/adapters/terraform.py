@@ -488,6 +488,11 @@ class _Project:
             (self.tfvars if f.kind == "tfvars" else self.by_dir)[directory].append(f)
         self.modules: dict[str, ModuleSource | None] = {}
         self.env = Env(load_module=self.load_module, read_file=self.read_file, account_id=ctx.options.account_id)
+        from ...terraform.module_models import ModelCatalog, ModuleFallback
+
+        # Registry and remote modules that are not on disk: a module model, or an undecided record.
+        catalog = ModelCatalog(tuple(ctx.options.extra.get("module_models", ())))
+        self.models = self.env.module_fallback = ModuleFallback(catalog, self.load_model_files)
 
     def display(self, path: str) -> str:
         shown = self.ctx.display_path(path) if callable(self.ctx.display_path) else path
@@ -539,6 +544,14 @@ class _Project:
                 self.result.diagnostics.append(_diagnostic(path, err))
         return module
 
+    def load_model_files(self, directory: str, files: list[tuple[str, str]]) -> ModuleSource:
+        # A module model's files are ecrlint's own data, read whatever the scanned roots.
+        sources = [SourceFile(shown, path, "terraform") for shown, path in files]
+        module = load_module(directory, sources, self.read, RELEVANT_RESOURCES)
+        for path, err in module.errors:
+            self.result.diagnostics.append(_diagnostic(path, err))
+        return module
+
     def root_inputs(self, directory: str, module: ModuleSource) -> dict[str, Value]:
         files = sorted(self.tfvars.get(directory, []), key=lambda f: _tfvars_order(f.path))
         extra = [SourceFile(self.display(p), p, "tfvars") for p in self.ctx.var_files]
@@ -584,9 +597,15 @@ class _Project:
             # A root's own tree is done: keep only modules that others may call again.
             for done in [d for d in self.modules if d not in children]:
                 self.modules[done] = _DONE
+        for err in self.models.catalog.errors:
+            self.result.diagnostics.append(_diagnostic(err.path, ParseError(err.message, err.line, 1)))
+        for record in self.models.not_analysed.values():
+            self.result.diagnostics.append(
+                Diagnostic(record.message, record.span, address=record.address, undecided=True)
+            )
         return self.result
 
-    def walk(self, instance: ModuleInstance, providers: dict[str, _Provider], unit: str) -> None:
+    def walk(self, instance: ModuleInstance, providers: dict[str, _Provider], unit: str, call=None) -> None:
         default_provider = providers.get("aws", _Provider(None, self.env.account_id))
         for resource in instance.all_instances():
             builder = BUILDERS.get(resource.type)
@@ -595,10 +614,12 @@ class _Project:
             provider = providers.get(_provider_key(resource), default_provider)
             obj = builder(resource, provider.region, provider.account)
             obj.extra["unit"] = unit  # the root configuration this object is deployed with
+            if call is not None:
+                obj = self.models.relocate(obj, instance, call)  # a module model's parts: at the call
             self.result.objects.append(obj)
         for name in sorted(instance.source.module_calls):
             for child in instance.children(name):
-                self.walk(child, providers, unit)
+                self.walk(child, providers, unit, instance.source.module_calls[name])
 
 
 @dataclass(frozen=True)
