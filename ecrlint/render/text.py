@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..findings import SEVERITIES, Finding
-from ..findings import MODULE_NOT_ANALYSED
+from ..findings import MODULE_NOT_ANALYSED, SEVERITIES, Finding
 from . import RenderContext, ordered, ordered_undecided, severity_counts, split_suppressed, suppression_reason
 
 MAX_WIDTH = 160  # longer source lines are cut to a window around the span

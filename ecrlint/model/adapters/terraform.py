@@ -598,7 +598,7 @@ class _Project:
             for done in [d for d in self.modules if d not in children]:
                 self.modules[done] = _DONE
         for err in self.models.catalog.errors:
-            self.result.diagnostics.append(_diagnostic(err.path, ParseError(err.message, err.line, 1)))
+            self.result.diagnostics.append(_diagnostic(self.display(err.path), ParseError(err.message, err.line, 1)))
         for record in self.models.not_analysed.values():
             self.result.diagnostics.append(
                 Diagnostic(record.message, record.span, address=record.address, undecided=True)
