@@ -188,13 +188,25 @@ module "bucket" {
 module "missing" {
   source = "./modules/does-not-exist"
 }
+
+module "empty" {
+  source = "./docs"
+}
 """
 
 
 def test_unavailable_modules_are_undecided_records(tmp_path):
-    findings, undecided, _ = run_pipeline(_write(tmp_path, {"main.tf": UNAVAILABLE}), cwd=str(tmp_path))
+    findings, undecided, _ = run_pipeline(
+        _write(tmp_path, {"main.tf": UNAVAILABLE, "docs/README.md": "notes\n"}), cwd=str(tmp_path)
+    )
     records = [(rule, u) for rule, u in undecided if u.pointer == MODULE_NOT_ANALYSED]
-    assert [u.address for _, u in records] == ["module.label", "module.shared", "module.bucket", "module.missing"]
+    assert [u.address for _, u in records] == [
+        "module.label",
+        "module.shared",
+        "module.bucket",
+        "module.missing",
+        "module.empty",
+    ]
     assert {rule for rule, _ in records} == {"ECR900"}
     reasons = {u.address: u.reason for _, u in records}
     assert "registry module without a module model" in reasons["module.label"]
@@ -202,13 +214,14 @@ def test_unavailable_modules_are_undecided_records(tmp_path):
     assert "git module" in reasons["module.shared"]
     assert "S3 module" in reasons["module.bucket"]
     assert "does not exist" in reasons["module.missing"]
-    assert [u.span.start_line for _, u in records] == [2, 7, 11, 15]
+    assert 'its folder "./docs" has no Terraform files' in reasons["module.empty"]
+    assert [u.span.start_line for _, u in records] == [2, 7, 11, 15, 19]
     assert not findings  # not a finding: nothing is known about them
 
 
 def test_records_stay_whichever_rules_are_selected(tmp_path):
     _, undecided, _ = run_pipeline(_write(tmp_path, {"main.tf": UNAVAILABLE}), cwd=str(tmp_path), select=["ECR101"])
-    assert sum(u.pointer == MODULE_NOT_ANALYSED for _, u in undecided) == 4
+    assert sum(u.pointer == MODULE_NOT_ANALYSED for _, u in undecided) == 5
 
 
 def test_a_modelled_module_is_not_listed(tmp_path):
@@ -232,7 +245,7 @@ def test_the_summary_counts_them_without_show_unknown(tmp_path):
     proc = _cli(".", cwd=str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     last = proc.stdout.strip().splitlines()[-1]
-    assert last == "No findings in 1 file; 4 modules not analysed (sources not available)."
+    assert last == "No findings in 1 file; 5 modules not analysed (sources not available)."
     assert "module.label" not in proc.stdout  # the records themselves only with --show-unknown
     shown = _cli(".", "--show-unknown", cwd=str(tmp_path)).stdout
     assert 'module.label (source "cloudposse/label/null") is not analysed' in shown

@@ -331,7 +331,7 @@ class ModuleFallback:
         text = source.data
         if text.startswith(("./", "../")):
             folder = os.path.normpath(os.path.join(instance.source.directory, text))
-            where = "is outside the scanned paths" if os.path.isdir(folder) else "does not exist"
+            where = _local_folder_problem(folder)
             self._record(key, instance, name, block, f'its folder "{text}" {where}', text)
             return None
         version = instance.eval(attrs["version"].expr, Scope()) if "version" in attrs else None
@@ -368,6 +368,16 @@ class ModuleFallback:
         why = f"the {resolution.model.label} ({resolution.why})"
         inputs = {v.trace[0]: v.span for v in child.inputs.values() if v.trace}
         return relocate(obj, frozenset(child.source.files), call_block.span, why, inputs)
+
+
+def _local_folder_problem(folder: str) -> str:
+    if not os.path.isdir(folder):
+        return "does not exist"
+    try:
+        has_code = any(n.endswith((".tf", ".tf.json")) for n in os.listdir(folder))
+    except OSError:
+        return "cannot be read"
+    return "is outside the scanned paths" if has_code else "has no Terraform files"
 
 
 def _block_key(span: Span) -> tuple[str, int, int]:
