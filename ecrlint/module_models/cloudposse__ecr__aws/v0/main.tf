@@ -96,7 +96,7 @@ resource "aws_ecr_repository" "name" {
 resource "aws_ecr_lifecycle_policy" "name" {
   for_each = toset(local.enabled && var.enable_lifecycle_policy ? local.names : [])
 
-  repository = each.value
+  repository = aws_ecr_repository.name[each.value].name
   policy     = jsonencode({ rules = concat(local.protected_rules, [local.untagged_rule, local.rotation_rule]) })
 }
 
@@ -218,7 +218,7 @@ data "aws_iam_policy_document" "resource" {
 resource "aws_ecr_repository_policy" "name" {
   for_each = toset(local.enabled && local.need_policy ? local.names : [])
 
-  repository = each.value
+  repository = aws_ecr_repository.name[each.value].name
   policy     = data.aws_iam_policy_document.resource[0].json
 }
 

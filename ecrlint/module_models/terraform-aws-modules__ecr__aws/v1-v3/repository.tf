@@ -130,13 +130,13 @@ data "aws_iam_policy_document" "repository" {
 resource "aws_ecr_repository_policy" "this" {
   count = local.private_repository && var.attach_repository_policy ? 1 : 0
 
-  repository = var.repository_name
+  repository = aws_ecr_repository.this[0].name
   policy     = var.create_repository_policy ? data.aws_iam_policy_document.repository[0].json : var.repository_policy
 }
 
 resource "aws_ecr_lifecycle_policy" "this" {
   count = local.private_repository && var.create_lifecycle_policy ? 1 : 0
 
-  repository = var.repository_name
+  repository = aws_ecr_repository.this[0].name
   policy     = var.repository_lifecycle_policy
 }

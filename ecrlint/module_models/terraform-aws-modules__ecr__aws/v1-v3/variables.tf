@@ -31,3 +31,5 @@ variable "registry_scan_type" { default = "ENHANCED" }
 variable "registry_scan_rules" { default = null }
 variable "create_registry_replication_configuration" { default = false }
 variable "registry_replication_rules" { default = null }
+
+variable "public_repository_catalog_data" { default = null }
