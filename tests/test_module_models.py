@@ -248,6 +248,8 @@ def test_the_summary_counts_them_without_show_unknown(tmp_path):
     assert last == "No findings in 1 file; 5 modules not analysed (sources not available)."
     assert "module.label" not in proc.stdout  # the records themselves only with --show-unknown
     shown = _cli(".", "--show-unknown", cwd=str(tmp_path)).stdout
+    summary = json.loads(_cli(".", "--format", "json", cwd=str(tmp_path)).stdout)["summary"]
+    assert summary["modules_not_analysed"] == 5 and summary["undecided"] == 0
     assert 'module.label (source "cloudposse/label/null") is not analysed' in shown
 
 
