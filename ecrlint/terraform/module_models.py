@@ -311,12 +311,24 @@ class ModuleFallback:
     """Called by the evaluator for a `module` block whose source is not on disk (or not readable):
     the module model for its source, or a record of a module that is not analysed."""
 
-    def __init__(self, catalog: ModelCatalog, load_files):
-        self.catalog = catalog
+    def __init__(self, model_dirs: tuple[str, ...], load_files):
+        self._model_dirs = model_dirs
+        self._catalog: ModelCatalog | None = None
         self._load_files = load_files  # (directory, [(display path, absolute path)]) -> ModuleSource
         self._sources: dict[str, Any] = {}  # model version folder -> ModuleSource
         self.calls: dict[tuple[str, int, int], Resolution] = {}  # call block -> the model it got
         self.not_analysed: dict[tuple[str, int, int], NotAnalysed] = {}
+
+    @property
+    def catalog(self) -> ModelCatalog:
+        # Read on first need: most runs have no registry module, and YAML costs start-up time.
+        if self._catalog is None:
+            self._catalog = ModelCatalog(self._model_dirs)
+        return self._catalog
+
+    def model_errors(self) -> list[ModelError]:
+        """Problems with the user's models, reported whether or not a call needed them."""
+        return self.catalog.errors if self._model_dirs else []
 
     def __call__(self, instance, name: str, block) -> Any:
         from .evaluate import Scope

@@ -488,11 +488,11 @@ class _Project:
             (self.tfvars if f.kind == "tfvars" else self.by_dir)[directory].append(f)
         self.modules: dict[str, ModuleSource | None] = {}
         self.env = Env(load_module=self.load_module, read_file=self.read_file, account_id=ctx.options.account_id)
-        from ...terraform.module_models import ModelCatalog, ModuleFallback
+        from ...terraform.module_models import ModuleFallback
 
         # Registry and remote modules that are not on disk: a module model, or an undecided record.
-        catalog = ModelCatalog(tuple(ctx.options.extra.get("module_models", ())))
-        self.models = self.env.module_fallback = ModuleFallback(catalog, self.load_model_files)
+        model_dirs = tuple(ctx.options.extra.get("module_models", ()))
+        self.models = self.env.module_fallback = ModuleFallback(model_dirs, self.load_model_files)
 
     def display(self, path: str) -> str:
         shown = self.ctx.display_path(path) if callable(self.ctx.display_path) else path
@@ -597,7 +597,7 @@ class _Project:
             # A root's own tree is done: keep only modules that others may call again.
             for done in [d for d in self.modules if d not in children]:
                 self.modules[done] = _DONE
-        for err in self.models.catalog.errors:
+        for err in self.models.model_errors():
             self.result.diagnostics.append(_diagnostic(self.display(err.path), ParseError(err.message, err.line, 1)))
         for record in self.models.not_analysed.values():
             self.result.diagnostics.append(
