@@ -303,3 +303,31 @@ def test_every_shipped_model_has_a_bad_and_a_good_call():
         for kind, text in calls.items():
             assert f'"{model.source}"' in text or any(r in text for r in model.repositories), (kind, model.source)
     assert len(shipped_models()) == len(os.listdir(SHIPPED_DIR)) - 1  # every folder but the README
+
+
+def test_a_null_policy_document_argument_is_omitted(tmp_path):
+    """Modules pass optional statement parts as null; Terraform reads null as absent (Allow, no NotAction)."""
+    text = """
+        data "aws_iam_policy_document" "p" {
+          statement {
+            sid         = null
+            effect      = null
+            actions     = ["ecr:BatchGetImage"]
+            not_actions = null
+            principals {
+              type        = "AWS"
+              identifiers = ["*"]
+            }
+          }
+        }
+        resource "aws_ecr_repository" "r" {
+          name                 = "r"
+          image_tag_mutability = "IMMUTABLE"
+        }
+        resource "aws_ecr_repository_policy" "p" {
+          repository = aws_ecr_repository.r.name
+          policy     = data.aws_iam_policy_document.p.json
+        }
+    """
+    findings, _, _ = run_pipeline(_write(tmp_path, {"main.tf": text}), cwd=str(tmp_path))
+    assert _ids(findings, "ECR201")
