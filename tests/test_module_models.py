@@ -172,9 +172,9 @@ def test_installed_sources_are_used_before_a_model(tmp_path):
 
 # -- modules that are not analysed ---------------------------------------------------------------
 UNAVAILABLE = """
-module "label" {
-  source  = "cloudposse/label/null"
-  version = "0.25.0"
+module "consul" {
+  source  = "hashicorp/consul/aws"
+  version = "0.12.0"
 }
 
 module "shared" {
@@ -201,7 +201,7 @@ def test_unavailable_modules_are_undecided_records(tmp_path):
     )
     records = [(rule, u) for rule, u in undecided if u.pointer == MODULE_NOT_ANALYSED]
     assert [u.address for _, u in records] == [
-        "module.label",
+        "module.consul",
         "module.shared",
         "module.bucket",
         "module.missing",
@@ -209,8 +209,8 @@ def test_unavailable_modules_are_undecided_records(tmp_path):
     ]
     assert {rule for rule, _ in records} == {"ECR900"}
     reasons = {u.address: u.reason for _, u in records}
-    assert "registry module without a module model" in reasons["module.label"]
-    assert "terraform init" in reasons["module.label"]
+    assert "registry module without a module model" in reasons["module.consul"]
+    assert "terraform init" in reasons["module.consul"]
     assert "git module" in reasons["module.shared"]
     assert "S3 module" in reasons["module.bucket"]
     assert "does not exist" in reasons["module.missing"]
@@ -246,11 +246,11 @@ def test_the_summary_counts_them_without_show_unknown(tmp_path):
     assert proc.returncode == 0, proc.stderr
     last = proc.stdout.strip().splitlines()[-1]
     assert last == "No findings in 1 file; 5 modules not analysed (sources not available)."
-    assert "module.label" not in proc.stdout  # the records themselves only with --show-unknown
+    assert "module.consul" not in proc.stdout  # the records themselves only with --show-unknown
     shown = _cli(".", "--show-unknown", cwd=str(tmp_path)).stdout
     summary = json.loads(_cli(".", "--format", "json", cwd=str(tmp_path)).stdout)["summary"]
     assert summary["modules_not_analysed"] == 5 and summary["undecided"] == 0
-    assert 'module.label (source "cloudposse/label/null") is not analysed' in shown
+    assert 'module.consul (source "hashicorp/consul/aws") is not analysed' in shown
 
 
 # -- models of one's own -------------------------------------------------------------------------

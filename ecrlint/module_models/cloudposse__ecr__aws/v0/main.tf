@@ -1,9 +1,18 @@
 # The repositories, their lifecycle policy and their policy, as the module documents them.
 
 locals {
-  enabled   = var.enabled == null ? true : var.enabled
-  full_name = lower(join("-", compact([var.namespace, var.tenant, var.environment, var.stage, var.name])))
-  names     = length(var.image_names) > 0 ? var.image_names : [var.use_fullname ? local.full_name : var.name]
+  # The module's label: each input left null comes from `context` (see cloudposse__label__null).
+  context_enabled = try(var.context.enabled, null)
+  enabled         = var.enabled != null ? var.enabled : local.context_enabled != null ? local.context_enabled : true
+  label = [
+    for part in ["namespace", "tenant", "environment", "stage", "name"] :
+    lookup({ namespace = var.namespace, tenant = var.tenant, environment = var.environment, stage = var.stage, name = var.name }, part, null) != null
+    ? lookup({ namespace = var.namespace, tenant = var.tenant, environment = var.environment, stage = var.stage, name = var.name }, part, null)
+    : try(var.context[part], null)
+  ]
+  name      = local.label[4]
+  full_name = lower(join("-", compact([for part in local.label : part == null ? "" : part])))
+  names     = length(var.image_names) > 0 ? var.image_names : [var.use_fullname ? local.full_name : local.name]
   need_policy = length(concat(
     var.principals_full_access, var.principals_push_access, var.principals_readonly_access, var.principals_lambda,
     var.organizations_readonly_access, var.organizations_full_access, var.organizations_push_access,

@@ -1,5 +1,6 @@
 # Inputs of cloudposse/ecr/aws that decide its ECR resources, with the module's defaults.
 
+variable "context" { default = {} }
 variable "enabled" { default = null }
 variable "namespace" { default = null }
 variable "tenant" { default = null }
