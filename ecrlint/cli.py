@@ -48,6 +48,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--ignore", action="append", default=[], help="skip these rule ids, prefixes or names")
     check.add_argument("--rules", action="append", default=[], metavar="DIR", help="add a folder of custom rules")
+    check.add_argument(
+        "--module-models",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="add a folder of Terraform module models (for modules not on disk before terraform init)",
+    )
     check.add_argument("--exclude", action="append", default=[], help="gitignore-style pattern to skip")
     check.add_argument("--var-file", action="append", default=[], help="Terraform variable file")
     check.add_argument("--account-id", help="the AWS account the configuration deploys to")
@@ -125,6 +132,12 @@ def _settings(args):
         protected_tags=tuple(args.protected_tag or config.get("protected-tags", ["latest"])),
         replication_account_threshold=config.get("replication-threshold", 3),
     )
+    module_models = [os.path.abspath(d) for d in args.module_models] or config.paths("module-models")
+    for folder in module_models:
+        if not os.path.isdir(folder):
+            raise UsageError(f"no such module model folder: {folder}")
+    if module_models:
+        options.extra["module_models"] = tuple(module_models)
     budget = args.lifecycle_budget if args.lifecycle_budget is not None else config.get("lifecycle-budget")
     if budget is not None:
         if budget < 1:

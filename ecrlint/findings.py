@@ -35,6 +35,9 @@ class Scenario:
     of: tuple[str, ...]
 
 
+MODULE_NOT_ANALYSED = "module-not-analysed"  # the pointer of an undecided record about a module ecrlint cannot read
+
+
 @dataclass(frozen=True)
 class Undecided:
     """A rule could not decide because a value was unknown; shown with --show-unknown."""

@@ -104,7 +104,7 @@ def code_digest() -> str:
         for folder, dirs, names in os.walk(root):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(names):
-                if name.endswith((".py", ".json", ".lark", ".yaml", ".yml")):
+                if name.endswith((".py", ".json", ".lark", ".yaml", ".yml", ".tf")):  # .tf: module models
                     path = os.path.join(folder, name)
                     digest.update(os.path.relpath(path, root).encode("utf-8", "surrogateescape") + b"\0")
                     digest.update((file_digest(path) or "-").encode() + b"\0")

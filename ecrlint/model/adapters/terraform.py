@@ -491,6 +491,11 @@ class _Project:
         self.context_dirs: dict[str, list[str]] = {}  # directory -> display paths of its files
         self._diagnosed: set[Diagnostic] = set()
         self.env = Env(load_module=self.load_module, read_file=self.read_file, account_id=ctx.options.account_id)
+        from ...terraform.module_models import ModuleFallback
+
+        # Registry and remote modules that are not on disk: a module model, or an undecided record.
+        model_dirs = tuple(ctx.options.extra.get("module_models", ()))
+        self.models = self.env.module_fallback = ModuleFallback(model_dirs, self.load_model_files)
 
     def display(self, path: str) -> str:
         shown = self.ctx.display_path(path) if callable(self.ctx.display_path) else path
@@ -540,6 +545,14 @@ class _Project:
         if module is not None and not reload:
             for path, err in module.errors:
                 self.diagnose(path, err)
+        return module
+
+    def load_model_files(self, directory: str, files: list[tuple[str, str]]) -> ModuleSource:
+        # A module model's files are ecrlint's own data, read whatever the scanned roots.
+        sources = [SourceFile(shown, path, "terraform") for shown, path in files]
+        module = load_module(directory, sources, self.read, RELEVANT_RESOURCES)
+        for path, err in module.errors:
+            self.result.diagnostics.append(_diagnostic(path, err))
         return module
 
     def variable_files(self, directory: str) -> list[SourceFile]:
@@ -614,6 +627,12 @@ class _Project:
             if diagnostic not in self._diagnosed:
                 self._diagnosed.add(diagnostic)
                 self.result.diagnostics.append(diagnostic)
+        for err in self.models.model_errors():
+            self.result.diagnostics.append(_diagnostic(self.display(err.path), ParseError(err.message, err.line, 1)))
+        for record in self.models.not_analysed.values():
+            self.result.diagnostics.append(
+                Diagnostic(record.message, record.span, address=record.address, undecided=True)
+            )
         return self.result
 
     def callers_outside(self, calls: dict[str, set[str]]) -> dict[str, set[str]]:
@@ -646,7 +665,13 @@ class _Project:
             self.modules[done] = _DONE
 
     def walk(
-        self, instance: ModuleInstance, providers: dict[str, _Provider], unit: str, context: dict, reportable: bool
+        self,
+        instance: ModuleInstance,
+        providers: dict[str, _Provider],
+        unit: str,
+        context: dict,
+        reportable: bool,
+        call=None,
     ) -> None:
         directory = os.path.normpath(instance.source.directory)
         self.instantiated.add(directory)
@@ -671,10 +696,12 @@ class _Project:
             # evaluated with: objects of two scenarios are never the same resource.
             obj.extra["unit"] = f"{unit} when {context['scenario']}" if context else unit
             obj.extra.update(context)
+            if call is not None:
+                obj = self.models.relocate(obj, instance, call)  # a module model's parts: at the call
             self.result.objects.append(obj)
         for name in sorted(instance.source.module_calls):
             for child in instance.children(name):
-                self.walk(child, providers, unit, context, reportable)
+                self.walk(child, providers, unit, context, reportable, instance.source.module_calls[name])
 
 
 @dataclass(frozen=True)
