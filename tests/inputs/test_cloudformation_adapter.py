@@ -272,8 +272,8 @@ def test_repository_fields(tmp_path):
     options = repo.force_delete.data
     assert isinstance(options, Branches)
     assert [(o.condition, o.value.data, o.value.provenance) for o in options.options] == [
-        ("condition IsProd is true", False, Provenance.DEFAULT),
-        ("condition IsProd is false", True, Provenance.EXPLICIT),
+        ("Stage is prod", False, Provenance.DEFAULT),
+        ("Stage is not prod", True, Provenance.EXPLICIT),
     ]
     # the resource span runs from the logical id to the end of its definition
     assert repo.span.start_line == 12 and repo.span.start_col == 3

@@ -173,7 +173,17 @@ def _step(value: Value, key: str | int) -> Value | None:
 class TemplateScope:
     """One template (one stack instance) whose intrinsics can be evaluated."""
 
-    def __init__(self, template: Value, path: str, env: StackEnvironment, address_prefix: str = ""):
+    def __init__(
+        self,
+        template: Value,
+        path: str,
+        env: StackEnvironment,
+        address_prefix: str = "",
+        *,
+        open_parameters: frozenset[str] = frozenset(),
+        other_than: dict[str, frozenset[str]] | None = None,
+        scenario: dict[str, Value] | None = None,
+    ):
         self.template = template
         self.path = path
         self.env = env
@@ -190,6 +200,14 @@ class TemplateScope:
         self.mappings = mapping("Mappings")
         self._condition_cache: dict[str, bool | None] = {}
         self._in_progress: set[str] = set()
+        # Parameters that can take several values (scenarios): read as undecided, and recorded in
+        # `reads` while it is a set, so a caller learns which of them a value depends on.
+        self.open_parameters = open_parameters
+        self.reads: set[str] | None = None
+        self._condition_reads: dict[str, set[str]] = {}
+        # Parameters whose value in this scenario is "anything but these": unequal to each of them.
+        self.other_than = other_than or {}
+        self.scenario = scenario or {}  # parameter values of one deployment being explored
 
     # -- names ---------------------------------------------------------------------------
     def address(self, logical_id: str) -> str:
@@ -255,7 +273,14 @@ class TemplateScope:
         symbolic = "${" + name + "}"
         if ptype.startswith("AWS::SSM::Parameter::Value<"):
             return unknown(f"parameter {name} is read from SSM Parameter Store at deploy time", span, symbolic)
-        if name in self.env.parameter_values:
+        if name in self.open_parameters and name not in self.env.parameter_values:
+            if self.reads is not None:
+                self.reads.add(name)
+            return unknown(f"parameter {name} can take several values", span, symbolic)
+        if name in self.scenario:
+            source = f"parameter {name}"
+            value = self.scenario[name]
+        elif name in self.env.parameter_values:
             given = self.env.parameter_values[name]
             source = f"parameter {name} as passed to the stack"
             value = given
@@ -328,15 +353,22 @@ class TemplateScope:
     def condition(self, name: str) -> bool | None:
         """The outcome of a named condition, or None when it depends on undecided values."""
         if name in self._condition_cache:
+            if self.reads is not None:
+                self.reads |= self._condition_reads.get(name, set())
             return self._condition_cache[name]
         key = f"condition {name}"
         if key in self._in_progress or name not in self.conditions:
             return None
         self._in_progress.add(key)
+        outer, self.reads = self.reads, (set() if self.reads is not None else None)
         try:
             outcome = self.evaluate_condition(self.conditions[name])
         finally:
             self._in_progress.discard(key)
+            if outer is not None and self.reads is not None:
+                self._condition_reads[name] = self.reads
+                outer |= self.reads
+            self.reads = outer
         self._condition_cache[name] = outcome
         return outcome
 
@@ -353,7 +385,11 @@ class TemplateScope:
             if args is None or len(args) != 2:
                 return None
             left, right = self.resolve(args[0]), self.resolve(args[1])
-            if left is None or right is None or not left.fully_known() or not right.fully_known():
+            if left is None or right is None:
+                return None
+            if self.other_than and (self._is_other(args[0], right) or self._is_other(args[1], left)):
+                return False
+            if not left.fully_known() or not right.fully_known():
                 return None
             return _comparable(left.plain()) == _comparable(right.plain())
         if fn in ("Fn::And", "Fn::Or"):
@@ -373,6 +409,14 @@ class TemplateScope:
             inner = self.evaluate_condition(args[0])
             return None if inner is None else not inner
         return None
+
+    def _is_other(self, written: Value, other: Value) -> bool:
+        """`Ref P`, where P is "anything but" a list holding the other side's value: certainly unequal."""
+        target = written.get("Ref") if isinstance(written.data, dict) and len(written.data) == 1 else None
+        if target is None or not isinstance(target.data, str) or target.data not in self.other_than:
+            return False
+        text = _scalar_text(other)
+        return text is not None and text in self.other_than[target.data]
 
     # -- resolution ----------------------------------------------------------------------
     def resolve(self, value: Value | None) -> Value | None:

@@ -49,6 +49,7 @@ from ..objects import (
 from ..policy import PolicyDocument, parse_policy_document
 from . import AdapterContext, AdapterResult, Diagnostic
 from .cfn_intrinsics import StackEnvironment, TemplateScope, dig, is_absent, map_value
+from .cfn_scenarios import ScenarioSpace
 from .docload import Document, Loader, embedded_json
 
 MAX_NESTING = 8  # nested stacks followed at most this deep
@@ -611,6 +612,7 @@ class _Builder:
         assert stack.doc.value is not None
         self.template = stack.doc.value
         self.scope = TemplateScope(self.template, stack.doc.path, stack.env, stack.address_prefix)
+        self.scenarios = ScenarioSpace(self.scope)
         self.result = AdapterResult()
         resources = self.template.get("Resources")
         self.resources_value = resources
@@ -671,20 +673,20 @@ class _Builder:
             rtype = rtype_value.data if rtype_value is not None and isinstance(rtype_value.data, str) else None
             if rtype is None:
                 continue
-            condition = resource.get("Condition")
-            if condition is not None and isinstance(condition.data, str):
-                if self.scope.condition(condition.data) is False:
-                    continue
-            if rtype == "AWS::CloudFormation::Stack":
-                self.nested_stack(logical_id, resource)
-                continue
             mapper = MAPPERS.get(rtype)
-            if mapper is None:
+            if mapper is None and rtype != "AWS::CloudFormation::Stack":
                 continue
             raw_props = resource.get("Properties")
             if rtype == "AWS::Serverless::Function" and globals_function is not None:
                 raw_props = _merge_globals(globals_function, raw_props)
-            props = self.scope.resolve(raw_props) if raw_props is not None else None
+            condition = resource.get("Condition")
+            condition_name = condition.data if condition is not None and isinstance(condition.data, str) else None
+            exists, props = self.scenarios.resolve(raw_props, condition_name)
+            if not exists:
+                continue
+            if mapper is None:
+                self.nested_stack(logical_id, props)
+                continue
             for obj in mapper(_Resource(self, logical_id, resource, rtype, props)):
                 for name in BOOL_FIELDS:
                     if hasattr(obj, name):
@@ -693,8 +695,7 @@ class _Builder:
                 self.result.objects.append(obj)
         return self.result
 
-    def nested_stack(self, logical_id: str, resource: Value) -> None:
-        props = self.scope.resolve(resource.get("Properties"))
+    def nested_stack(self, logical_id: str, props: Value | None) -> None:
         url = dig(props, "TemplateURL")
         if url is None or not isinstance(url.data, str):
             return
