@@ -191,7 +191,7 @@ class ScenarioSpace:
             results.append((scenario, in_scenario.resolve(raw)))
         if not results:
             return False, None
-        return True, merge(results, self.parameters)
+        return True, merge(results, self.parameters, raw)
 
 
 # -- merging the scenarios' values ----------------------------------------------------------------
@@ -211,8 +211,33 @@ def _shape(value: Value | None):
     return (type(data).__name__, data, value.provenance)
 
 
-def merge(results: list[tuple[Scenario, Value | None]], parameters: dict[str, ExploredParameter]) -> Value | None:
-    """One value for all scenarios: equal where they agree, `Branches` by scenario where they differ."""
+def _is_expression(value: Value) -> bool:
+    if not isinstance(value.data, dict) or len(value.data) != 1:
+        return False
+    key = next(iter(value.data))
+    return key == "Ref" or key.startswith("Fn::")
+
+
+def _written_child(written: Value | None, key: str | int) -> Value | None:
+    """The written value at `key`, or the intrinsic expression that produced everything below it."""
+    if written is None or _is_expression(written):
+        return written
+    if isinstance(key, str) and isinstance(written.data, dict):
+        return written.data.get(key)
+    if isinstance(key, int) and isinstance(written.data, list) and key < len(written.data):
+        return written.data[key]
+    return None
+
+
+def merge(
+    results: list[tuple[Scenario, Value | None]],
+    parameters: dict[str, ExploredParameter],
+    written: Value | None = None,
+) -> Value | None:
+    """One value for all scenarios: equal where they agree, `Branches` by scenario where they differ.
+
+    `written` is the value as written in the template, whose span locates the `Branches`.
+    """
     shapes = [_shape(v) for _, v in results]
     if all(s == shapes[0] for s in shapes):
         return results[0][1]
@@ -224,7 +249,7 @@ def merge(results: list[tuple[Scenario, Value | None]], parameters: dict[str, Ex
         items = type(first.data)() if type(first.data) is not dict else {}
         key_spans: dict = {}
         for key in keys:
-            merged = merge([(s, v.data.get(key)) for s, v in results if v is not None], parameters)
+            merged = merge([(s, v.data.get(key)) for s, v in results], parameters, _written_child(written, key))
             if merged is None:
                 continue
             items[key] = merged
@@ -238,10 +263,13 @@ def merge(results: list[tuple[Scenario, Value | None]], parameters: dict[str, Ex
     if len(present) == len(values) and all(isinstance(v.data, list) for v in present):
         first = present[0]
         if all(len(v.data) == len(first.data) for v in present):
-            elements = [merge([(s, v.data[i]) for s, v in results], parameters) for i in range(len(first.data))]
+            elements = [
+                merge([(s, v.data[i]) for s, v in results], parameters, _written_child(written, i))
+                for i in range(len(first.data))
+            ]
             if all(e is not None for e in elements):
                 return Value(elements, first.span, first.provenance, first.trace, first.ref)
-    span = present[0].span
+    span = written.span if written is not None else present[0].span
     groups: dict = {}
     for (scenario, value), shape in zip(results, shapes):
         groups.setdefault(shape, (value, []))[1].append(scenario)

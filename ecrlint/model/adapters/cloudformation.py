@@ -15,8 +15,9 @@ except inside a `Fn::If` whose branch removes the property: that branch gets the
 from __future__ import annotations
 
 import bisect
+import os
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from ...source import Span
@@ -611,12 +612,35 @@ class _Builder:
         self.doc = stack.doc
         assert stack.doc.value is not None
         self.template = stack.doc.value
+        self.result = AdapterResult()
+        if not stack.chain:
+            stack.env = self.deployment_values(stack.env)
         self.scope = TemplateScope(self.template, stack.doc.path, stack.env, stack.address_prefix)
         self.scenarios = ScenarioSpace(self.scope)
-        self.result = AdapterResult()
         resources = self.template.get("Resources")
         self.resources_value = resources
         self._starts: list[int] | None = None
+
+    def deployment_values(self, env: StackEnvironment) -> StackEnvironment:
+        """The parameter values a deployment of this template passes: samconfig.toml, then --parameters."""
+        from .cfn_parameters import ParametersError, samconfig_parameters
+
+        pinned: dict[str, Value] = {}
+        if self.stack.source_format == "cloudformation" and self.doc.abspath:
+            display = os.path.join(os.path.dirname(self.doc.path), "samconfig.toml")
+            try:
+                found = samconfig_parameters(self.doc.abspath)
+            except ParametersError as err:
+                self.result.diagnostics.append(Diagnostic(str(err), Span.point(display, 1, 1)))
+                found = None
+            if found is not None:
+                where = Span.point(display, 1, 1)
+                pinned.update({k: known(v, where, trace=("samconfig.toml",)) for k, v in found[0].items()})
+        where = Span.point(OPTIONS_PATH, 1, 1)
+        pinned.update({k: known(v, where, trace=("--parameters",)) for k, v in self.ctx.options.cfn_parameters})
+        if not pinned:
+            return env
+        return replace(env, parameter_values={**pinned, **env.parameter_values})
 
     def resource_span(self, logical_id: str, resource: Value) -> Span:
         from ...parse.yaml import key_span
