@@ -25,6 +25,8 @@ from ...source import Span
 from ...values import Branch, Branches, Provenance, Unknown, Value, known, unknown
 
 MAX_BRANCHES = 16  # combinations of undecided conditions kept before giving up (Unknown)
+MAX_TEXT = 1_000_000  # characters of one evaluated string (Fn::Sub, Fn::Join, Fn::ToJsonString)
+MAX_WORK = 20_000_000  # evaluation steps plus characters built, per template and all its scenarios
 NO_VALUE_TRACE = "AWS::NoValue"
 
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
@@ -69,6 +71,24 @@ def _index(data) -> int | None:
         return int(number) if number == number and abs(number) < 1e9 else None
     except (ValueError, OverflowError):
         return None
+
+
+class Budget:
+    """Evaluation work left for one template. Past it, values are unknown with the reason, so a
+    template that multiplies text (a long parameter substituted thousands of times, `Fn::Join`
+    nested through YAML aliases) costs bounded time and memory."""
+
+    def __init__(self, work: int = MAX_WORK):
+        self.left = work
+
+    def spend(self, amount: int) -> bool:
+        self.left -= amount
+        return self.left >= 0
+
+
+BUDGET_REASON = (
+    f"evaluating the template's intrinsic functions would take more than {MAX_WORK:,} steps (evaluation budget)"
+)
 
 
 @dataclass
@@ -183,6 +203,7 @@ class TemplateScope:
         open_parameters: frozenset[str] = frozenset(),
         other_than: dict[str, frozenset[str]] | None = None,
         scenario: dict[str, Value] | None = None,
+        budget: Budget | None = None,
     ):
         self.template = template
         self.path = path
@@ -208,6 +229,7 @@ class TemplateScope:
         # Parameters whose value in this scenario is "anything but these": unequal to each of them.
         self.other_than = other_than or {}
         self.scenario = scenario or {}  # parameter values of one deployment being explored
+        self.budget = budget or Budget()
 
     # -- names ---------------------------------------------------------------------------
     def address(self, logical_id: str) -> str:
@@ -423,6 +445,8 @@ class TemplateScope:
         """The value with its intrinsic functions evaluated; None when it resolves to AWS::NoValue."""
         if value is None:
             return None
+        if not self.budget.spend(1):
+            return unknown(BUDGET_REASON, value.span)
         data = value.data
         if isinstance(data, dict):
             if len(data) == 1:
@@ -499,7 +523,10 @@ class TemplateScope:
         if fn == "Fn::ToJsonString":
             inner = self.resolve(arg)
             if inner is not None and inner.fully_known():
-                return known(json.dumps(inner.plain(), separators=(",", ":")), span, trace=("Fn::ToJsonString",))
+                text = json.dumps(inner.plain(), separators=(",", ":"))
+                if len(text) > MAX_TEXT or not self.budget.spend(len(text)):
+                    return unknown(f"Fn::ToJsonString would build more than {MAX_TEXT:,} characters", span)
+                return known(text, span, trace=("Fn::ToJsonString",))
             return unknown("Fn::ToJsonString of an undecided value", span)
         if fn == "Fn::Transform":
             return unknown("the value is produced by a macro (Fn::Transform)", span)
@@ -588,6 +615,12 @@ class TemplateScope:
                     reasons.append("a list or object where text is expected")
                     text = "${?}"
             texts.append(text)
+        size = sum(len(t) for t in texts) + len(delimiter) * max(len(texts) - 1, 0)
+        if size > MAX_TEXT:
+            reason = f"{step or 'the text'} would build {size:,} characters, more than {MAX_TEXT:,} (evaluation budget)"
+            return Value(Unknown(reason), span, Provenance.UNRESOLVED, tuple(trace))
+        if not self.budget.spend(size):
+            return Value(Unknown(BUDGET_REASON), span, Provenance.UNRESOLVED, tuple(trace))
         joined = delimiter.join(texts)
         ref = next(iter(refs)) if len(refs) == 1 else None
         if reasons:

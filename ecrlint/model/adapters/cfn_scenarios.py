@@ -133,7 +133,7 @@ class ScenarioSpace:
 
     def _scope(self, **kw) -> TemplateScope:
         b = self.base
-        return TemplateScope(b.template, b.path, b.env, b.address_prefix, **kw)
+        return TemplateScope(b.template, b.path, b.env, b.address_prefix, budget=b.budget, **kw)
 
     @property
     def open(self) -> TemplateScope:
