@@ -622,3 +622,39 @@ def test_parameters_file_formats():
     for bad in ("{", '{"Env": "x"}', '[{"ParameterValue": "x"}]', '[{"ParameterKey": "A"}]'):
         with pytest.raises(ParametersError, match="p.json"):
             parse_parameters(bad, "p.json")
+
+
+def test_arns_of_the_stack_account_leave_identity_policies_decided(tmp_path):
+    from ..pipeline import run_pipeline
+
+    template = """\
+Resources:
+  Repo:
+    Type: AWS::ECR::Repository
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: ecr:PutImage
+            Resource:
+              - !Sub arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*
+              - !GetAtt Repo.Arn
+"""
+    path = tmp_path / "t.yaml"
+    path.write_text(template)
+    findings, undecided, _ = run_pipeline(str(path), cwd=str(tmp_path), select=["ECR206"])
+    assert not findings and not undecided
+    # other placeholders still stand for any account and Region: every repository, perhaps
+    path.write_text(
+        template.replace("${AWS::Region}:${AWS::AccountId}", "${Where}:${Partner}").replace("Resources:", PARTNER)
+    )
+    findings, undecided, _ = run_pipeline(str(path), cwd=str(tmp_path), select=["ECR206"])
+    assert not findings and [u.reason for _, u in undecided] == [
+        "statement #1 allows ECR write actions; its resources or conditions are undecided"
+    ]
+
+
+PARTNER = "Parameters:\n  Partner: {Type: String}\n  Where: {Type: String}\nResources:"

@@ -237,3 +237,12 @@ def test_budget_is_shared_by_every_evaluation_of_a_template():
     s.budget.left = 0
     again = s.resolve(parse_yaml_value("v: {a: {b: [1, 2, 3]}}\n", "e.yaml").data["v"])
     assert "evaluation budget" in (again.unknown_reason() or "")
+
+
+def test_repository_arn_without_a_name_is_that_repository_in_the_stack_account():
+    arn = resolve("!GetAtt Unnamed.Arn")
+    assert isinstance(arn.data, Unknown) and arn.ref == "Resources.Unnamed"
+    assert arn.data.symbolic == "arn:aws:ecr:${AWS::Region}:${AWS::AccountId}:repository/${Unnamed}"
+    uri = resolve("!GetAtt Unnamed.RepositoryUri", region="eu-west-1", account="111122223333")
+    assert uri.data.symbolic == "111122223333.dkr.ecr.eu-west-1.amazonaws.com/${Unnamed}"
+    assert "names Unnamed at deployment" in uri.data.reason

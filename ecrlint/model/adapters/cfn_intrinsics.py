@@ -22,7 +22,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...source import Span
-from ...values import Branch, Branches, Provenance, Unknown, Value, known, unknown
+from ...values import (
+    DEPLOYING_ACCOUNT,
+    DEPLOYING_PARTITION,
+    DEPLOYING_REGION,
+    Branch,
+    Branches,
+    Provenance,
+    Unknown,
+    Value,
+    known,
+    unknown,
+)
 
 MAX_BRANCHES = 16  # combinations of undecided conditions kept before giving up (Unknown)
 MAX_TEXT = 1_000_000  # characters of one evaluated string (Fn::Sub, Fn::Join, Fn::ToJsonString)
@@ -254,12 +265,12 @@ class TemplateScope:
         if name == "AWS::AccountId":
             if self.env.account_id is not None and self.env.account_id.is_known:
                 return known(self.env.account_id.data, span, trace=(f"{step}: account of the stack",))
-            return unknown("the account the stack is deployed to is not known", span, "${AWS::AccountId}")
+            return unknown("the account the stack is deployed to is not known", span, DEPLOYING_ACCOUNT)
         if name == "AWS::Region":
             region = self._region_text()
             if region is not None:
                 return known(region, span, trace=(f"{step}: region of the stack",))
-            return unknown("the region the stack is deployed to is not known", span, "${AWS::Region}")
+            return unknown("the region the stack is deployed to is not known", span, DEPLOYING_REGION)
         if name == "AWS::Partition":
             region = self._region_text()
             partition = partition_of(region)[0] if region else "aws"
@@ -360,15 +371,19 @@ class TemplateScope:
             return unknown(f"Fn::GetAtt of {logical_id}, which is not a resource of the template", span, symbolic)
         rtype = self.resource_type(logical_id)
         if rtype == "AWS::ECR::Repository" and attribute in ("Arn", "RepositoryUri"):
+            # That repository, in the stack's account and Region, whatever its name turns out to be.
             name = self._resource_property(logical_id, "RepositoryName")
-            if name is not None and name.is_known and isinstance(name.data, str):
-                if attribute == "Arn":
-                    pattern = "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/"
-                else:
-                    pattern = "${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/"
-                value = self.sub_text(pattern, {}, span)
-                built = self._concat([value, known(name.data, span)], span)
-                return Value(built.data, span, built.provenance, (f"Fn::GetAtt {logical_id}.{attribute}",), address)
+            if name is None or (isinstance(name.data, Unknown) and name.data.symbolic is None):
+                why = name.data.reason if name is not None else f"CloudFormation names {logical_id} at deployment"
+                name = unknown(why, span, "${" + logical_id + "}")
+            if attribute == "Arn":
+                pattern = f"arn:{DEPLOYING_PARTITION}:ecr:{DEPLOYING_REGION}:{DEPLOYING_ACCOUNT}:repository/"
+            else:
+                pattern = f"{DEPLOYING_ACCOUNT}.dkr.ecr.{DEPLOYING_REGION}.${{AWS::URLSuffix}}/"
+            prefix = self.sub_text(pattern, {}, span)
+            built = lift([prefix, name], lambda parts: self._concat(parts, span), span)
+            step = f"Fn::GetAtt {logical_id}.{attribute}"
+            return map_value(built, lambda v: Value(v.data, span, v.provenance, (step,), address)) or built
         return unknown(f"{attribute} of {logical_id} is known after deployment", span, symbolic, ref=address)
 
     # -- conditions ----------------------------------------------------------------------

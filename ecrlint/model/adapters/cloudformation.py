@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from ...source import Span
-from ...values import Branch, Branches, Value, default, known, unknown
+from ...values import DEPLOYING_ACCOUNT, DEPLOYING_REGION, Branch, Branches, Value, default, known, unknown
 from ..objects import (
     CodeBuildProject,
     CodeDeployApplication,
@@ -666,13 +666,13 @@ class _Builder:
         account = self.stack.env.account_id
         if account is not None and account.is_known:
             return account.at(span) if account.span.path == OPTIONS_PATH else account
-        return unknown("the account the stack is deployed to is not known", span, "${AWS::AccountId}")
+        return unknown("the account the stack is deployed to is not known", span, DEPLOYING_ACCOUNT)
 
     def region_value(self, span: Span) -> Value:
         region = self.stack.env.region
         if region is not None and region.is_known:
             return region
-        return unknown("the region the stack is deployed to is not known", span, "${AWS::Region}")
+        return unknown("the region the stack is deployed to is not known", span, DEPLOYING_REGION)
 
     def build(self) -> AdapterResult:
         path = self.doc.path
