@@ -658,3 +658,19 @@ Resources:
 
 
 PARTNER = "Parameters:\n  Partner: {Type: String}\n  Where: {Type: String}\nResources:"
+
+
+def test_parameters_option_on_the_command_line(tmp_path, capsys):
+    from ecrlint.cli import main
+
+    template = tmp_path / "t.yaml"
+    template.write_text(SCENARIOS)
+    prod = tmp_path / "prod.json"
+    prod.write_text('[{"ParameterKey": "Environment", "ParameterValue": "prod"}]')
+    common = ["check", str(template), "--select", "ECR101", "--no-cache", "--format", "json"]
+    assert main([*common, "--parameters", str(prod)]) == 0
+    assert main(common) == 1
+    assert "when Environment is dev or staging" in capsys.readouterr().out
+    prod.write_text('{"Environment": "prod"}')
+    assert main([*common, "--parameters", str(prod)]) == 2
+    assert "prod.json" in capsys.readouterr().err
