@@ -674,3 +674,37 @@ def test_parameters_option_on_the_command_line(tmp_path, capsys):
     prod.write_text('{"Environment": "prod"}')
     assert main([*common, "--parameters", str(prod)]) == 2
     assert "prod.json" in capsys.readouterr().err
+
+
+def test_parameter_that_selects_a_mapping_entry_is_explored_over_its_keys(tmp_path):
+    template = """\
+Parameters:
+  Size: {Type: String, Default: small}
+  Tier: {Type: String, Default: gold}
+Mappings:
+  BySize: {small: {Scan: "true"}, large: {Scan: "false"}}
+  ByRegion: {eu-west-1: {gold: IMMUTABLE, bronze: MUTABLE}, us-east-1: {silver: MUTABLE}}
+Resources:
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      ImageScanningConfiguration:
+        ScanOnPush: !FindInMap [BySize, !Ref Size, Scan, {DefaultValue: "true"}]
+      ImageTagMutability: !FindInMap [ByRegion, eu-west-1, !Ref Tier]
+      RepositoryName: !FindInMap [ByRegion, !Ref "AWS::Region", !Ref Tier]
+"""
+    repo = by_address(run(tmp_path, {"t.yaml": template}))["Resources.Repo"]
+    # a DefaultValue lets any other value deploy too
+    scan = {o.condition: o.value.data for o in repo.scan_on_push.data.options}
+    assert scan == {"Size is not large": True, "Size is large": False}
+    # only the mapping's keys deploy (no "any other value"); silver is a key under us-east-1 only
+    gold, bronze, silver = repo.image_tag_mutability.data.options
+    assert [(o.condition, o.value.data) for o in (gold, bronze)] == [
+        ("Tier is gold", "IMMUTABLE"),
+        ("Tier is bronze", "MUTABLE"),
+    ]
+    assert (
+        silver.condition == "Tier is silver" and "does not exist: ByRegion/eu-west-1/silver" in silver.value.data.reason
+    )
+    # under an undecided first key, the lookup stays undecided whatever Tier is
+    assert "Fn::FindInMap key is undecided" in repo.name.data.reason

@@ -447,6 +447,13 @@ class TemplateScope:
             return None if inner is None else not inner
         return None
 
+    def _misses(self, written: Value, level: Value) -> bool:
+        """`Ref P`, where P is "anything but" a list holding every key of a mapping level."""
+        target = written.get("Ref") if isinstance(written.data, dict) and len(written.data) == 1 else None
+        if target is None or not isinstance(target.data, str) or target.data not in self.other_than:
+            return False
+        return set(level.data) <= self.other_than[target.data]
+
     def _is_other(self, written: Value, other: Value) -> bool:
         """`Ref P`, where P is "anything but" a list holding the other side's value: certainly unequal."""
         target = written.get("Ref") if isinstance(written.data, dict) and len(written.data) == 1 else None
@@ -755,19 +762,23 @@ class TemplateScope:
 
         def find(parts: list[Value]) -> Value:
             texts = [_scalar_text(p) if not isinstance(p.data, Unknown) else None for p in parts]
-            if any(t is None for t in texts):
-                undecided = next(p for p, t in zip(parts, texts) if t is None)
-                reason = undecided.data.reason if isinstance(undecided.data, Unknown) else "undecided key"
-                return unknown(f"Fn::FindInMap key is undecided: {reason}", span)
             node: Value | None = self.template.get("Mappings")
-            for text in texts:
-                node = node.get(text) if node is not None and node.is_map else None
+            for written, part, text in zip(args[:3], parts, texts):
+                if text is None and node is not None and node.is_map and self._misses(written, node):
+                    node = None  # "any other value" of a parameter: no entry of this level
+                if node is None:
+                    break
+                if text is None:
+                    reason = part.data.reason if isinstance(part.data, Unknown) else "undecided key"
+                    return unknown(f"Fn::FindInMap key is undecided: {reason}", span)
+                node = node.get(text) if node.is_map else None
             if node is None:
                 if fallback is not None:
                     resolved = self.resolve(fallback)
                     if resolved is not None:
                         return Value(resolved.data, span, resolved.provenance, ("Fn::FindInMap default",), resolved.ref)
-                return unknown("Fn::FindInMap names an entry that does not exist: " + "/".join(texts), span)
+                named = "/".join(t if t is not None else "${" + "?" + "}" for t in texts)
+                return unknown("Fn::FindInMap names an entry that does not exist: " + named, span)
             resolved = self.resolve(node)
             if resolved is None:
                 return unknown("Fn::FindInMap entry is empty", span)

@@ -1,9 +1,10 @@
 """The deployments a CloudFormation template allows: one scenario per combination of parameter values.
 
 A parameter's `Default` is only what a deployment gets when it says nothing. A parameter that a
-condition compares, or that lists `AllowedValues`, is explored over the values it can take: its
-`AllowedValues`; without them, its default, each literal a condition compares it with, and
-"anything else". Parameters pinned by the deployment (values passed to a nested stack, a parameters
+condition compares, that selects a `Fn::FindInMap` entry, or that lists `AllowedValues`, is explored
+over the values it can take: its `AllowedValues`; without them, its default, each literal a
+condition compares it with, the mapping keys it selects among, and "anything else" (except where
+only the mapping's keys deploy). Parameters pinned by the deployment (values passed to a nested stack, a parameters
 file) are not explored.
 
 A resource is first resolved with those parameters left open, which records the ones it depends
@@ -97,9 +98,51 @@ def _compared(conditions: dict[str, Value]) -> dict[str, list[str]]:
     return found
 
 
+def _walk(values) -> list[Value]:
+    out: list[Value] = []
+    stack = list(values)
+    while stack:
+        node = stack.pop()
+        if isinstance(node.data, dict):
+            out.append(node)
+            stack.extend(node.data.values())
+        elif isinstance(node.data, list):
+            stack.extend(node.data)
+    return out
+
+
+def _mapping_keys(scope: TemplateScope) -> dict[str, tuple[list[str], bool]]:
+    """Parameters that select a `Fn::FindInMap` entry (`!FindInMap [Map, !Ref P, key]`): the keys they
+    select among, and whether the lookup has a `DefaultValue` (so that other values deploy too)."""
+    found: dict[str, tuple[list[str], bool]] = {}
+    for node in _walk(scope.resources.values()):
+        args = node.data.get("Fn::FindInMap") if len(node.data) == 1 else None
+        if args is None or not isinstance(args.data, list) or len(args.data) not in (3, 4):
+            continue
+        name = _text(args.data[0])
+        mapping = scope.mappings.get(name) if name is not None else None
+        if mapping is None or not isinstance(mapping.data, dict):
+            continue
+        first, second = args.data[1], args.data[2]
+        levels: list[tuple[Value, list[str]]] = [(first, list(mapping.data))]
+        chosen = mapping.data.get(_text(first) or "") if _ref_target(first) is None else None
+        entries = [chosen] if chosen is not None else list(mapping.data.values())
+        seconds = [k for entry in entries if isinstance(entry.data, dict) for k in entry.data]
+        levels.append((second, list(dict.fromkeys(seconds))))
+        for written, keys in levels:
+            target = _ref_target(written)
+            if target is None or target not in scope.parameters:
+                continue
+            known_keys, fallback = found.get(target, ([], False))
+            known_keys.extend(k for k in keys if k not in known_keys)
+            found[target] = (known_keys, fallback or len(args.data) == 4)
+    return found
+
+
 def explored_parameters(scope: TemplateScope) -> dict[str, ExploredParameter]:
     """The parameters whose value a deployment chooses among several that matter (see the module doc)."""
     compared = _compared(scope.conditions)
+    keyed = _mapping_keys(scope)
     out: dict[str, ExploredParameter] = {}
     for name, definition in scope.parameters.items():
         if name in scope.env.parameter_values or not definition.is_map:
@@ -110,15 +153,19 @@ def explored_parameters(scope: TemplateScope) -> dict[str, ExploredParameter]:
         allowed_value = definition.get("AllowedValues")
         allowed = allowed_value.data if allowed_value is not None and isinstance(allowed_value.data, list) else []
         texts = list(dict.fromkeys(t for t in (_text(v) for v in allowed) if t is not None))
-        if texts and (name in compared or len(texts) > 1):
+        if texts and (name in compared or name in keyed or len(texts) > 1):
             out[name] = ExploredParameter(name, tuple(texts))
-        elif not texts and name in compared:
+        elif not texts and (name in compared or name in keyed):
             values: list[str | None] = []
             default_text = _text(definition.get("Default"))
-            for text in (default_text, *compared[name]):
+            map_keys, fallback = keyed.get(name, ([], False))
+            for text in (default_text, *compared.get(name, ()), *map_keys):
                 if text is not None and text not in values:
                     values.append(text)
-            out[name] = ExploredParameter(name, (*values, None))
+            # a value no mapping lists fails the lookup at deployment, unless it has a DefaultValue
+            if name in compared or fallback or not map_keys:
+                values.append(None)
+            out[name] = ExploredParameter(name, tuple(values))
     return out
 
 
