@@ -31,6 +31,8 @@ class Options:
     protected_tags: tuple[str, ...] = ("latest",)
     lifecycle_budget: int = 300  # examples per lifecycle property search; fixed, so results never depend on speed
     replication_account_threshold: int = 3
+    # CloudFormation parameter values a deployment passes (`--parameters FILE`), pinned in every template
+    cfn_parameters: tuple[tuple[str, str], ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 

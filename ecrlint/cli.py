@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--exclude", action="append", default=[], help="gitignore-style pattern to skip")
     check.add_argument("--var-file", action="append", default=[], help="Terraform variable file")
     check.add_argument("--account-id", help="the AWS account the configuration deploys to")
+    check.add_argument(
+        "--parameters", metavar="FILE", help="CloudFormation parameter values (the AWS CLI's JSON parameters file)"
+    )
     check.add_argument("--internal-marker", action="append", default=[], help="word that marks internal images")
     check.add_argument("--protected-tag", action="append", default=[], help="tag glob lifecycle must keep")
     check.add_argument("--lifecycle-budget", type=int, help="examples per lifecycle property search")
@@ -138,6 +141,16 @@ def _settings(args):
             raise UsageError(f"no such module model folder: {folder}")
     if module_models:
         options.extra["module_models"] = tuple(module_models)
+    parameters_file = os.path.abspath(args.parameters) if args.parameters else None
+    if parameters_file is None and config.get("parameters"):
+        parameters_file = os.path.normpath(os.path.join(config.directory, config.get("parameters")))
+    if parameters_file:
+        from .model.adapters.cfn_parameters import ParametersError, read_parameters_file
+
+        try:
+            options.cfn_parameters = tuple(sorted(read_parameters_file(parameters_file).items()))
+        except ParametersError as err:
+            raise UsageError(str(err)) from None
     budget = args.lifecycle_budget if args.lifecycle_budget is not None else config.get("lifecycle-budget")
     if budget is not None:
         if budget < 1:
