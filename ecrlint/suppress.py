@@ -43,6 +43,7 @@ class Directive:
     origin: str = "ecrlint"  # ecrlint | cdk-nag, or another tool's: checkov | tfsec | trivy | kics | cfn-nag
     misplaced: bool = False  # an ignore-file below the top of the file
     expires: str = ""  # yyyy-mm-dd (tfsec/Trivy `:exp:`): off after that day
+    module: str | None = None  # tfsec/Trivy comment on a module call: also covers that module's resources
     inactive: str = ""  # why this suppression silences nothing here
     used: set[str] = field(default_factory=set)
 
@@ -57,6 +58,8 @@ class Directive:
         if self.path_glob is not None:
             rel = os.path.relpath(os.path.join(cwd, finding.span.path), self.config_dir).replace(os.sep, "/")
             return excluded(rel, (self.path_glob,))
+        if self.module and (finding.address or "").startswith((f"module.{self.module}.", f"module.{self.module}[")):
+            return True
         if self.address is not None:
             return finding.address == self.address or (
                 finding.address is not None and finding.address.startswith(self.address + ".")
@@ -150,8 +153,15 @@ def _foreign_directives(source: SourceFile, lines: list[str]) -> list[Directive]
             covered = (number + 1, number + 1)
         else:
             covered = extent(lines, number if comment.target == "same-line" else _below(number, lines), yaml)
+        tfsec_like = comment.origin in ("tfsec", "trivy") and covered[0] <= len(lines)
+        call = _MODULE_CALL.match(lines[covered[0] - 1]) if tfsec_like else None
+        if call:
+            common["module"] = call.group(1)
         found.append(Directive("inline", span, comment.names, lines=covered, **common))
     return found
+
+
+_MODULE_CALL = re.compile(r'\s*module\s+"([^"]+)"\s*\{')
 
 
 def read_inline_directives(source: SourceFile, text: str) -> list[Directive]:

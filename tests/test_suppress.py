@@ -324,3 +324,16 @@ def test_foreign_suppressions_that_match_nothing_are_not_ecr901(tmp_path):
     _write(tmp_path, "main.tf", "# ecrlint:ignore ECR101\n" + MUTABLE.replace('"MUTABLE"', '"IMMUTABLE"'))
     findings, _, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
     assert len(_by_rule(findings, "ECR901")) == 1
+
+
+def test_tfsec_comment_on_a_module_call_covers_the_module_resources(tmp_path):
+    _write(tmp_path, "modules/repo/main.tf", 'variable "name" {}\n' + SCANNED.replace('= "app"', "= var.name"))
+    call = 'module "{0}" {{\n  source = "./modules/repo"\n  name   = "{0}"\n}}\n'
+    _write(
+        tmp_path,
+        "main.tf",
+        "#tfsec:ignore:aws-ecr-enforce-immutable-repository\n" + call.format("a") + call.format("b"),
+    )
+    findings, _, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    by_module = {f.address.split(".")[1]: bool(f.suppressions) for f in _by_rule(findings, "ECR101")}
+    assert by_module == {"a": True, "b": False}
