@@ -467,6 +467,7 @@ def check_cross_account_access_not_org_scoped(model: Model, ctx: CheckContext) -
     # ECR Public repositories are readable by anyone anyway: read grants there change nothing.
     for source in resource_policies(model, REPOSITORY, REGISTRY, TEMPLATE):
         analysis = analysis_of(source.document)
+        _undecided_document(reporter, source, analysis)
         reporter.saw(analysis.views)
         owner = _owner(source, model, ctx)
         named: dict[str, list[StatementView]] = {}
@@ -474,7 +475,21 @@ def check_cross_account_access_not_org_scoped(model: Model, ctx: CheckContext) -
         for grant in analysis.grants:
             principal = grant.principal
             reads = act.read_actions(_scoped(source, grant.actions))
-            if principal is None or not reads:
+            maybe_reads = act.read_actions(_scoped(source, grant.maybe)) - reads
+            if principal is None or not (reads or maybe_reads):
+                continue
+            if principal.kind == UNKNOWN:
+                if principal.type not in ("AWS", "*", "?"):
+                    continue  # a service or identity provider is no account
+                # It may be one more external account: counts toward the threshold as undecided.
+                unsure_accounts.append(principal.text if not principal.opaque else "an unresolved principal")
+                continue
+            if not reads:
+                if (
+                    principal.kind in (ACCOUNT, IDENTITY, ACCOUNT_WILDCARD)
+                    and is_external(principal, owner) is not False
+                ):
+                    unsure_accounts.append(f"{principal.text} (may read: {act.summarize(maybe_reads)})")
                 continue
             view = grant.view
             org = _org_scoped(grant)
@@ -554,16 +569,28 @@ def check_lambda_pull_without_source_condition(model: Model, ctx: CheckContext) 
     reporter = Reporter()
     for source in resource_policies(model, REPOSITORY, TEMPLATE):
         analysis = analysis_of(source.document)
+        _undecided_document(reporter, source, analysis)
         reporter.saw(analysis.views)
         for grant in analysis.grants:
             principal = grant.principal
-            if principal is None or not _is_lambda(principal):
+            maybe_lambda = (
+                principal is not None and principal.kind == UNKNOWN and principal.type in ("Service", "*", "?")
+            )
+            if principal is None or not (_is_lambda(principal) or maybe_lambda):
                 continue
             view = grant.view
             pointer = source.pointer(view)
             pulls = grant.actions & act.PULL_ACTIONS
             maybe = grant.maybe & act.PULL_ACTIONS
             if not pulls and not maybe:
+                continue
+            if principal.kind == UNKNOWN:
+                reporter.unsure(
+                    source.obj,
+                    f"{view.label()} lets {principal.describe()} pull, which may be lambda.amazonaws.com ({principal.reason})",
+                    view.value,
+                    pointer,
+                )
                 continue
             if any(t.key_lower in SOURCE_KEYS for t in grant.restriction.by):
                 continue  # a Deny already confines the caller's source

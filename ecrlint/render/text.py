@@ -48,7 +48,7 @@ def render(findings: list[Finding], ctx: RenderContext) -> str:
         out.append(f"Stale baseline entries ({len(stale)}): they match no finding any more")
         out.extend(_printable(f"  {entry}") for entry in stale)
         out.append("")
-    out.append(_summary(kept, suppressed, ctx, len(undecided), len(stale)))
+    out.append(_summary(kept, suppressed, ctx, len(ctx.undecided), len(stale)))
     return "\n".join(out) + "\n"
 
 
@@ -113,8 +113,8 @@ def _summary(kept: list[Finding], suppressed: list[Finding], ctx: RenderContext,
     extras = []
     if suppressed:
         extras.append(f"{len(suppressed)} suppressed")
-    if undecided:
-        extras.append(f"{undecided} undecided")
+    if undecided:  # counted in every run: a rule that could not decide is never silent
+        extras.append(f"{undecided} undecided" + ("" if ctx.show_unknown else " (--show-unknown lists them)"))
     if stale:
         extras.append(f"{stale} stale baseline {'entry' if stale == 1 else 'entries'}")
     tail = "".join(f"; {extra}" for extra in extras)
