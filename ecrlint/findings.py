@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,16 +54,31 @@ class Finding:
     construct_path: str | None = None
     details: dict[str, Any] | None = None
     suppressions: tuple[Suppression, ...] = field(default=())
+    instances: tuple[str, ...] = ()  # the addresses one merged finding stands for (`ecrlint.merge`)
 
     @property
     def fingerprint(self) -> str:
-        """Stable across unrelated edits: rule, file, resource and attribute, never line numbers."""
-        key = "\x1f".join((self.rule_id, self.span.path, self.address or "", self.pointer, _message_key(self)))
+        """Stable across unrelated edits: rule, file, resource (as written in the source, so the same
+        however many instances or callers it has) and attribute, never line numbers."""
+        address = source_address(self.address or "")
+        key = "\x1f".join((self.rule_id, self.span.path, address, self.pointer, _message_key(self)))
         return hashlib.sha256(key.encode()).hexdigest()[:32]
 
     def sort_key(self) -> tuple:
         s = self.span
         return (s.path, s.start_line, s.start_col, self.rule_id, s.end_line, s.end_col, self.message)
+
+
+_INSTANCE_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
+_MODULE_CALL = re.compile(r"^(?:module\.[^.]+\.)+")
+
+
+def source_address(address: str) -> str:
+    """The address as the source declares it: without module-call path and instance keys
+    (`module.a["x"].aws_ecr_repository.this[0]` -> `aws_ecr_repository.this`)."""
+    if "Resources." in address:
+        return address  # CloudFormation: no instances
+    return _MODULE_CALL.sub("", _INSTANCE_KEY.sub("", address))
 
 
 def _message_key(finding: Finding) -> str:

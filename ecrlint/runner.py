@@ -1,6 +1,6 @@
 """One analysis run, as the CLI and the tests both perform it.
 
-discover -> parse/model -> bind -> evaluate -> severity overrides -> suppress -> baseline.
+discover -> parse/model -> bind -> evaluate -> merge -> severity overrides -> suppress -> baseline.
 Rendering and exit codes stay in the CLI.
 """
 
@@ -153,6 +153,9 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
         if prefetched is not None:
             prefetched.close()
     _release_analyses(model)
+    from .merge import display_names, merge_findings
+
+    findings = merge_findings(findings, display_names(model))
 
     overrides = {}
     for key, severity in settings.severity.items():
