@@ -15,10 +15,12 @@ from dataclasses import dataclass
 
 from ..checks import CheckContext, match, undecided
 from ..findings import Match, Undecided
+from ..graph import unit_of
 from ..model import Model, ModelObject
 from ..model.objects import (
     CodeBuildProject,
     IamPolicy,
+    IamPolicyAttachment,
     IamRole,
     PublicRepository,
     PublicRepositoryPolicy,
@@ -749,11 +751,41 @@ def check_public_repository_internal_image(model: Model, ctx: CheckContext) -> I
 _WILDCARD_MANAGED = {"AmazonEC2ContainerRegistryFullAccess", "AmazonEC2ContainerRegistryPowerUser"}
 
 
+def _names_policy(value: Value, policy: IamPolicy) -> bool:
+    """`value` (an ARN or a reference) is `policy`: by reference, or by ARN ending in its known name."""
+    if value.ref is not None and (value.ref == policy.address or value.ref.startswith(policy.address + ".")):
+        return True
+    text, exact = scalar_text(value)
+    name = policy.name.data if policy.name is not None and policy.name.is_known else None
+    return bool(exact and text and isinstance(name, str) and text.endswith(":policy/" + name))
+
+
+def _boundary_only(policy: IamPolicy, roles: list[IamRole], attachments: list[IamPolicyAttachment]) -> bool:
+    """The policy is some role's permissions boundary and attached to nothing: a boundary only limits
+    what other policies grant, so its `ecr:*` grants nothing by itself."""
+    if policy.attached_to is not None:
+        return False
+    mine = [r for r in roles if unit_of(r) == unit_of(policy)]
+    if not any(r.permissions_boundary is not None and _names_policy(r.permissions_boundary, policy) for r in mine):
+        return False
+    for role in roles:
+        arns = role.managed_policy_arns
+        if arns is not None and any(
+            _names_policy(e, policy) or e.ref is None and not e.is_known for e in arns.elements()
+        ):
+            return False  # attached too, or an attachment that cannot be read may be this policy
+    # An attachment to a role outside the analysed set still attaches it.
+    return not any(a.policy_arn is not None and _names_policy(a.policy_arn, policy) for a in attachments)
+
+
 def _identity_documents(model: Model) -> list[tuple[ModelObject, PolicyDocument, str, str]]:
     """(object, document, what, pointer prefix) for every identity policy, each document once."""
     found: list[tuple[ModelObject, PolicyDocument, str, str]] = []
     seen: set[int] = set()
+    roles, attachments = model.of(IamRole), model.of(IamPolicyAttachment)
     for policy in model.of(IamPolicy):
+        if policy.document is not None and _boundary_only(policy, roles, attachments):
+            continue
         if policy.document is not None and id(policy.document) not in seen:
             seen.add(id(policy.document))
             found.append((policy, policy.document, "identity policy", ""))
