@@ -1001,6 +1001,11 @@ def check_cross_account_pull_via_role(model: Model, ctx: CheckContext) -> Iterat
         documents = [d for _, d in role_policies(role, model).documents]
         owner = owner_account(role, ctx.options.account_id, model=model, documents=documents)
         purpose: tuple[str, frozenset[str], str] | None = None
+        if trust.undecided:
+            purpose = _role_purpose(role, model)
+            if purpose[0] != "other":  # a pull-only role (or one that may be) whose trust cannot be read
+                reason = f"its trust policy could not be read: {trust.undecided[0]}"
+                reporter.unsure(role, reason, role.assume_role_policy.value, "assume_role_policy")
         for view in trust.views:
             if view.effect != ALLOW or not view.principals:
                 continue
