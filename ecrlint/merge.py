@@ -32,7 +32,8 @@ def _names(finding: Finding, names_at: dict[str, set[str]]) -> list[str]:
 
 def _generic(message: str, names: list[str]) -> str:
     for name in names:
-        message = re.sub(r"(?<![\w./-])" + re.escape(name) + r"(?![\w/-])", _PLACEHOLDER, message)
+        # Whole names only: `ecr` in `ecr:*` or `app` in `app-b` is not the name.
+        message = re.sub(r"(?<![\w./:-])" + re.escape(name) + r"(?![\w/-]|:\S)", _PLACEHOLDER, message)
     return message
 
 

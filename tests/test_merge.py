@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 
 import jsonschema
 
@@ -133,3 +134,23 @@ def test_json_and_sarif_list_the_instances():
     if os.path.isfile(SARIF_SCHEMA):
         with open(SARIF_SCHEMA, encoding="utf-8") as handle:
             assert not list(jsonschema.Draft4Validator(json.load(handle)).iter_errors(log))
+
+
+def test_a_name_inside_an_action_or_a_longer_word_stays():
+    names = {"module.a.aws_iam_role.r": {"ecr"}, "module.b.aws_iam_role.r": {"ecr"}}
+    findings = [
+        Finding(
+            "ECR206",
+            "n",
+            "medium",
+            f"Role ecr allows ecr:* and ecr-public:* ({m})",
+            SPAN,
+            address=f"module.{m}.aws_iam_role.r",
+        )
+        for m in ("a", "b")
+    ]
+    merged = merge_findings(findings, names)
+    assert len(merged) == 2  # the messages differ ("(a)", "(b)"), so each stays as written
+    same = [replace(f, message="Role ecr allows ecr:* and ecr-public:*") for f in findings]
+    (one,) = merge_findings(same, names)
+    assert one.message.startswith("Role aws_iam_role.r allows ecr:* and ecr-public:* (2 instances:")
