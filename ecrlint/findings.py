@@ -68,11 +68,14 @@ class Finding:
     details: dict[str, Any] | None = None
     suppressions: tuple[Suppression, ...] = field(default=())
     scenario: Scenario | None = field(default=None, compare=False, repr=False)
+    instances: tuple[str, ...] = ()  # the addresses one merged finding stands for (`ecrlint.merge`)
 
     @property
     def fingerprint(self) -> str:
-        """Stable across unrelated edits: rule, file, resource and attribute, never line numbers."""
-        key = "\x1f".join((self.rule_id, self.span.path, self.address or "", stable_pointer(self), _message_key(self)))
+        """Stable across unrelated edits: rule, file, resource (as written in the source, so the same
+        however many instances or callers it has) and attribute, never line numbers."""
+        address = source_address(self.address or "")
+        key = "\x1f".join((self.rule_id, self.span.path, address, stable_pointer(self), _message_key(self)))
         return hashlib.sha256(key.encode()).hexdigest()[:32]
 
     def sort_key(self) -> tuple:
@@ -96,6 +99,18 @@ def stable_pointer(finding: Finding) -> str:
     if finding.pointer.startswith("line") and _LINE_NUMBERS.fullmatch(finding.pointer):
         return without_line_numbers(finding.message)
     return finding.pointer
+
+
+_INSTANCE_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
+_MODULE_CALL = re.compile(r"^(?:module\.[^.]+\.)+")
+
+
+def source_address(address: str) -> str:
+    """The address as the source declares it: without module-call path and instance keys
+    (`module.a["x"].aws_ecr_repository.this[0]` -> `aws_ecr_repository.this`)."""
+    if "Resources." in address:
+        return address  # CloudFormation: no instances
+    return _MODULE_CALL.sub("", _INSTANCE_KEY.sub("", address))
 
 
 def _message_key(finding: Finding) -> str:

@@ -30,12 +30,22 @@ def _name(value: Value | None) -> str | None:
     return None
 
 
-def _targets(link: Value | None, candidates: list, name_of) -> list | None:
-    """The candidates `link` refers to; None when the link cannot be decided."""
+def same_deployment(candidates: list, owner) -> list:
+    """The candidates a reference made in `owner` can mean: those of its own deployment unit. The same
+    address in another root is another object. A template's reference may name the parent's object
+    (a value passed into a nested stack), so there, without one of its own, any unit's will do."""
+    mine = [c for c in candidates if unit_of(c) == unit_of(owner)]
+    if mine or owner.extra.get("unit"):
+        return mine
+    return candidates
+
+
+def _targets(link: Value | None, candidates: list, name_of, owner) -> list | None:
+    """The candidates `link` (an attribute of `owner`) refers to; None when the link cannot be decided."""
     if link is None:
         return None
     if link.ref:
-        by_ref = [c for c in candidates if c.address == link.ref]
+        by_ref = same_deployment([c for c in candidates if c.address == link.ref], owner)
         if by_ref:
             return by_ref
     name = _name(link)
@@ -56,7 +66,7 @@ def _link(model: Model, repo_type, policy_type, attr: str, relation: str, name_a
     repos = model.of(repo_type)
     reasons: dict[str, str] = {}
     for policy in model.of(policy_type):
-        targets = _targets(policy.repository, repos, lambda r: _name(getattr(r, name_attr)))
+        targets = _targets(policy.repository, repos, lambda r: _name(getattr(r, name_attr)), policy)
         if targets is None:
             link = policy.repository
             reasons.setdefault(
@@ -116,12 +126,12 @@ def _lifecycle_status(repo: Repository, undecided: dict[str, str]) -> Value:
 def _attach_role_policies(model: Model) -> None:
     roles = model.of(IamRole)
     for policy in model.of(IamPolicy):
-        targets = _targets(policy.attached_to, roles, lambda r: _name(r.name))
+        targets = _targets(policy.attached_to, roles, lambda r: _name(r.name), policy)
         for role in targets or []:
             role.attached_policies.append(policy)
     # aws_iam_role_policy_attachment: the ARN joins the role's managed policy list.
     for attachment in model.of(IamPolicyAttachment):
-        targets = _targets(attachment.role, roles, lambda r: _name(r.name))
+        targets = _targets(attachment.role, roles, lambda r: _name(r.name), attachment)
         for role in targets or []:
             if attachment.policy_arn is None:
                 continue

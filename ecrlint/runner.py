@@ -1,6 +1,6 @@
 """One analysis run, as the CLI and the tests both perform it.
 
-discover -> parse/model -> bind -> evaluate -> severity overrides -> suppress -> baseline.
+discover -> parse/model -> bind -> evaluate -> merge -> severity overrides -> suppress -> baseline.
 Rendering and exit codes stay in the CLI.
 """
 
@@ -229,6 +229,9 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
         hidden = set(adapted.context_files)
         findings = [f for f in findings if f.span.path not in hidden]
         undecided = [(rule_id, u) for rule_id, u in undecided if u.span.path not in hidden]
+    from .merge import display_names, merge_findings
+
+    findings = merge_findings(findings, display_names(model))
 
     overrides = severity_overrides(catalog, settings.severity)
     if overrides:

@@ -416,10 +416,18 @@ def _baseline_key(finding: Finding, base_dir: str, cwd: str) -> tuple[str, str, 
     return (finding.rule_id, path, local_address(finding.address), stable_pointer(finding), message)
 
 
+def _instance_keys(finding: Finding, base_dir: str, cwd: str) -> list[tuple[str, str, str, str, str]]:
+    """One key per instance a merged finding stands for, so a baseline does not depend on how many
+    instances were merged: each instance is recorded, and matched, as itself."""
+    if not finding.instances:
+        return [_baseline_key(finding, base_dir, cwd)]
+    return [_baseline_key(replace(finding, address=a, instances=()), base_dir, cwd) for a in finding.instances]
+
+
 def write_baseline(path: str, findings: list[Finding], cwd: str | None = None) -> None:
     cwd = cwd or os.getcwd()
     base_dir = os.path.dirname(os.path.abspath(path))
-    keys = sorted({_baseline_key(f, base_dir, cwd) for f in findings if not f.suppressions})
+    keys = sorted({k for f in findings if not f.suppressions for k in _instance_keys(f, base_dir, cwd)})
     entries = [
         {"rule": rule, "path": rel, "address": address, "pointer": pointer, **({"message": msg} if msg else {})}
         for rule, rel, address, pointer, msg in keys
@@ -466,10 +474,12 @@ def apply_baseline(
     used = set()
     out = []
     for finding in findings:
-        key = _baseline_key(finding, base_dir, cwd)
-        if not finding.suppressions and key in wanted:
-            used.add(key)
-            finding = replace(finding, suppressions=(Suppression("baseline", "in baseline"),))
+        keys = _instance_keys(finding, base_dir, cwd)
+        if not finding.suppressions:
+            used.update(k for k in keys if k in wanted)
+            # A merged finding is known when every instance is: a new instance makes it new again.
+            if all(k in wanted for k in keys):
+                finding = replace(finding, suppressions=(Suppression("baseline", "in baseline"),))
         out.append(finding)
     by_id = {r.id: r for r in catalog}
     stale = [

@@ -1,4 +1,5 @@
-"""Every rule folder: bad_* fixtures fire, good_* fixtures stay quiet, findings match the snapshot.
+"""Every rule folder: bad_* fixtures fire, good_* fixtures stay quiet, findings and undecided records
+match the snapshot.
 
 Needs no edits when a rule is added. Expectations may also be written in fixtures as
 `# expect: ECR101` on the line before a finding.
@@ -57,12 +58,13 @@ def _run(rule, fixture):
         target = os.path.join(cwd, name)
         (shutil.copytree if os.path.isdir(fixture) else shutil.copyfile)(fixture, target)
         findings, undecided, model = run_pipeline(target, cwd=cwd)
-    return [f for f in findings if f.rule_id == rule.id and not f.suppressions], model, os.path.dirname(fixture)
+    mine = [f for f in findings if f.rule_id == rule.id and not f.suppressions]
+    return mine, model, os.path.dirname(fixture), [u for rule_id, u in undecided if rule_id == rule.id]
 
 
 @pytest.mark.parametrize("rule,fixture", list(_fixtures()))
 def test_fixture(rule, fixture):
-    mine, model, cwd = _run(rule, fixture)
+    mine, model, cwd, _ = _run(rule, fixture)
     name = os.path.basename(fixture)
     expected = _expected_lines(fixture, rule.id, cwd)
     if name.startswith("bad_"):
@@ -91,6 +93,21 @@ def _snapshot_entry(fixture, finding):
     }
 
 
+def _undecided_entry(fixture, rule_id, record):
+    """What a rule could not decide is pinned as strictly as what it finds: where, and why."""
+    s = record.span
+    return {
+        "fixture": os.path.basename(fixture),
+        "rule": rule_id,
+        "undecided": True,
+        "path": s.path,
+        "start": [s.start_line, s.start_col],
+        "end": [s.end_line, s.end_col],
+        "address": record.address,
+        "reason": record.reason,
+    }
+
+
 @pytest.mark.parametrize("rule", CATALOG, ids=[r.id for r in CATALOG])
 def test_snapshot(rule, update_snapshots):
     fixtures = rule.fixtures()
@@ -98,8 +115,9 @@ def test_snapshot(rule, update_snapshots):
         pytest.skip(f"{rule.id} has no fixtures")
     entries = []
     for fixture in fixtures:
-        mine, _, _ = _run(rule, fixture)
+        mine, _, _, unsure = _run(rule, fixture)
         entries.extend(_snapshot_entry(fixture, f) for f in mine)
+        entries.extend(_undecided_entry(fixture, rule.id, u) for u in unsure)
     path = os.path.join(rule.folder, "tests", "findings.snap.json")
     text = json.dumps(entries, indent=2, sort_keys=True) + "\n"
     if update_snapshots or not os.path.exists(path):

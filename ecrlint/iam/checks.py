@@ -15,10 +15,12 @@ from dataclasses import dataclass
 
 from ..checks import CheckContext, match, undecided
 from ..findings import Match, Undecided
+from ..graph import unit_of
 from ..model import Model, ModelObject
 from ..model.objects import (
     CodeBuildProject,
     IamPolicy,
+    IamPolicyAttachment,
     IamRole,
     PublicRepository,
     PublicRepositoryPolicy,
@@ -467,6 +469,7 @@ def check_cross_account_access_not_org_scoped(model: Model, ctx: CheckContext) -
     # ECR Public repositories are readable by anyone anyway: read grants there change nothing.
     for source in resource_policies(model, REPOSITORY, REGISTRY, TEMPLATE):
         analysis = analysis_of(source.document)
+        _undecided_document(reporter, source, analysis)
         reporter.saw(analysis.views)
         owner = _owner(source, model, ctx)
         named: dict[str, list[StatementView]] = {}
@@ -474,7 +477,21 @@ def check_cross_account_access_not_org_scoped(model: Model, ctx: CheckContext) -
         for grant in analysis.grants:
             principal = grant.principal
             reads = act.read_actions(_scoped(source, grant.actions))
-            if principal is None or not reads:
+            maybe_reads = act.read_actions(_scoped(source, grant.maybe)) - reads
+            if principal is None or not (reads or maybe_reads):
+                continue
+            if principal.kind == UNKNOWN:
+                if principal.type not in ("AWS", "*", "?"):
+                    continue  # a service or identity provider is no account
+                # It may be one more external account: counts toward the threshold as undecided.
+                unsure_accounts.append(principal.text if not principal.opaque else "an unresolved principal")
+                continue
+            if not reads:
+                if (
+                    principal.kind in (ACCOUNT, IDENTITY, ACCOUNT_WILDCARD)
+                    and is_external(principal, owner) is not False
+                ):
+                    unsure_accounts.append(f"{principal.text} (may read: {act.summarize(maybe_reads)})")
                 continue
             view = grant.view
             org = _org_scoped(grant)
@@ -554,16 +571,28 @@ def check_lambda_pull_without_source_condition(model: Model, ctx: CheckContext) 
     reporter = Reporter()
     for source in resource_policies(model, REPOSITORY, TEMPLATE):
         analysis = analysis_of(source.document)
+        _undecided_document(reporter, source, analysis)
         reporter.saw(analysis.views)
         for grant in analysis.grants:
             principal = grant.principal
-            if principal is None or not _is_lambda(principal):
+            maybe_lambda = (
+                principal is not None and principal.kind == UNKNOWN and principal.type in ("Service", "*", "?")
+            )
+            if principal is None or not (_is_lambda(principal) or maybe_lambda):
                 continue
             view = grant.view
             pointer = source.pointer(view)
             pulls = grant.actions & act.PULL_ACTIONS
             maybe = grant.maybe & act.PULL_ACTIONS
             if not pulls and not maybe:
+                continue
+            if principal.kind == UNKNOWN:
+                reporter.unsure(
+                    source.obj,
+                    f"{view.label()} lets {principal.describe()} pull, which may be lambda.amazonaws.com ({principal.reason})",
+                    view.value,
+                    pointer,
+                )
                 continue
             if any(t.key_lower in SOURCE_KEYS for t in grant.restriction.by):
                 continue  # a Deny already confines the caller's source
@@ -722,11 +751,41 @@ def check_public_repository_internal_image(model: Model, ctx: CheckContext) -> I
 _WILDCARD_MANAGED = {"AmazonEC2ContainerRegistryFullAccess", "AmazonEC2ContainerRegistryPowerUser"}
 
 
+def _names_policy(value: Value, policy: IamPolicy) -> bool:
+    """`value` (an ARN or a reference) is `policy`: by reference, or by ARN ending in its known name."""
+    if value.ref is not None and (value.ref == policy.address or value.ref.startswith(policy.address + ".")):
+        return True
+    text, exact = scalar_text(value)
+    name = policy.name.data if policy.name is not None and policy.name.is_known else None
+    return bool(exact and text and isinstance(name, str) and text.endswith(":policy/" + name))
+
+
+def _boundary_only(policy: IamPolicy, roles: list[IamRole], attachments: list[IamPolicyAttachment]) -> bool:
+    """The policy is some role's permissions boundary and attached to nothing: a boundary only limits
+    what other policies grant, so its `ecr:*` grants nothing by itself."""
+    if policy.attached_to is not None:
+        return False
+    mine = [r for r in roles if unit_of(r) == unit_of(policy)]
+    if not any(r.permissions_boundary is not None and _names_policy(r.permissions_boundary, policy) for r in mine):
+        return False
+    for role in roles:
+        arns = role.managed_policy_arns
+        if arns is not None and any(
+            _names_policy(e, policy) or e.ref is None and not e.is_known for e in arns.elements()
+        ):
+            return False  # attached too, or an attachment that cannot be read may be this policy
+    # An attachment to a role outside the analysed set still attaches it.
+    return not any(a.policy_arn is not None and _names_policy(a.policy_arn, policy) for a in attachments)
+
+
 def _identity_documents(model: Model) -> list[tuple[ModelObject, PolicyDocument, str, str]]:
     """(object, document, what, pointer prefix) for every identity policy, each document once."""
     found: list[tuple[ModelObject, PolicyDocument, str, str]] = []
     seen: set[int] = set()
+    roles, attachments = model.of(IamRole), model.of(IamPolicyAttachment)
     for policy in model.of(IamPolicy):
+        if policy.document is not None and _boundary_only(policy, roles, attachments):
+            continue
         if policy.document is not None and id(policy.document) not in seen:
             seen.add(id(policy.document))
             found.append((policy, policy.document, "identity policy", ""))
@@ -942,6 +1001,11 @@ def check_cross_account_pull_via_role(model: Model, ctx: CheckContext) -> Iterat
         documents = [d for _, d in role_policies(role, model).documents]
         owner = owner_account(role, ctx.options.account_id, model=model, documents=documents)
         purpose: tuple[str, frozenset[str], str] | None = None
+        if trust.undecided:
+            purpose = _role_purpose(role, model)
+            if purpose[0] != "other":  # a pull-only role (or one that may be) whose trust cannot be read
+                reason = f"its trust policy could not be read: {trust.undecided[0]}"
+                reporter.unsure(role, reason, role.assume_role_policy.value, "assume_role_policy")
         for view in trust.views:
             if view.effect != ALLOW or not view.principals:
                 continue

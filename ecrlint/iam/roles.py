@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..graph import same_deployment
 from ..model import Model
 from ..model.objects import IamPolicy, IamRole
 from ..model.policy import PolicyDocument
@@ -31,11 +32,16 @@ class RolePolicies:
         return [doc for _, doc in self.documents] + [m.document for _, m in self.managed]
 
 
-def _refers_to(value: Value | None, role: IamRole) -> bool:
+def _names_address(ref: str | None, address: str) -> bool:
+    return ref is not None and (ref == address or ref.startswith(address + "."))
+
+
+def _refers_to(value: Value | None, role: IamRole, owner) -> bool:
     if value is None:
         return False
     for element in value.elements():
-        if element.ref is not None and (element.ref == role.address or element.ref.startswith(role.address + ".")):
+        # A reference means an object of the referring deployment unit, never the same address in another root.
+        if _names_address(element.ref, role.address) and same_deployment([role], owner):
             return True
         text, exact = scalar_text(element)
         if exact and text and role.name is not None and role.name.is_known and text == role.name.data:
@@ -86,7 +92,7 @@ def role_policies(role: IamRole, model: Model | None = None) -> RolePolicies:
     attached: list[IamPolicy] = list(role.attached_policies)
     if model is not None:
         for policy in _attachment_index(model).candidates(role):
-            if policy not in attached and _refers_to(policy.attached_to, role):
+            if policy not in attached and _refers_to(policy.attached_to, role, policy):
                 attached.append(policy)
     for policy in attached:
         if policy.document is not None and id(policy.document) not in seen:
@@ -113,18 +119,21 @@ def role_policies(role: IamRole, model: Model | None = None) -> RolePolicies:
     return result
 
 
-def role_for(model: Model, reference: Value | None) -> IamRole | None:
+def role_for(model: Model, reference: Value | None, owner=None) -> IamRole | None:
     """The role in the model that a role reference (`aws_iam_role.x.arn`, `!GetAtt Role.Arn`, an ARN) names.
 
+    `owner` is the object holding the reference: a reference names a role of its deployment unit.
     None when the reference is absent, undecided, or names a role outside the analysed set.
     """
     if reference is None:
         return None
     roles = model.of(IamRole)
     if reference.ref is not None:
-        for role in roles:
-            if reference.ref == role.address or reference.ref.startswith(role.address + "."):
-                return role
+        named = [role for role in roles if _names_address(reference.ref, role.address)]
+        if owner is not None:
+            named = same_deployment(named, owner)
+        if named:
+            return named[0]
     text, exact = scalar_text(reference)
     if not exact or not text:
         return None

@@ -41,6 +41,7 @@ __all__ = [
     "VpcEndpointRouteTableAssociation",
     "BuildSpecFile",
     "Dockerfile",
+    "DnsRecord",
     "Model",
     "MODEL_TYPES",
 ]
@@ -215,6 +216,16 @@ class VpcEndpoint(ModelObject):
 
 
 @dataclass(eq=False)
+class DnsRecord(ModelObject):
+    """A Route 53 record: private hosted zones can point the ECR names at an endpoint themselves."""
+
+    kind: ClassVar[str] = "dns_record"
+    name: Value | None = None
+    zone: Value | None = None  # zone id or reference
+    targets: list[Value] = field(default_factory=list)  # alias target names and record values
+
+
+@dataclass(eq=False)
 class RouteTable(ModelObject):
     kind: ClassVar[str] = "route_table"
     vpc: Value | None = None
@@ -329,6 +340,7 @@ class IamRole(ModelObject):
     inline_policies: list[PolicyDocument] = field(default_factory=list)
     managed_policy_arns: Value | None = None
     attached_policies: list[IamPolicy] = field(default_factory=list)  # bound by ecrlint.graph
+    permissions_boundary: Value | None = None  # a managed policy ARN: it limits the role, grants nothing
 
 
 @dataclass(eq=False)
@@ -360,6 +372,7 @@ class OrganizationsPolicy(ModelObject):
 MODEL_TYPES: dict[str, type[ModelObject]] = {
     cls.kind: cls
     for cls in (
+        DnsRecord,
         Repository,
         RepositoryPolicy,
         LifecyclePolicy,

@@ -8,11 +8,14 @@ be placed (their VPC, service or type is undecided), and reports "undecided" whe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..checks import CheckContext, match, undecided
 from ..findings import Match, Undecided
+from ..graph import same_deployment
 from ..model import Model
+from ..model.objects import DnsRecord
 from ..values import Branches, Unknown, Value
 from .services import ECR_API, ECR_DKR, S3
 from .topology import Endpoint, Group, Network, network_of
@@ -170,11 +173,49 @@ def _flag_outcomes(value: Value | None, conditions: tuple[str, ...] = ()) -> lis
     return [(conditions, "the value is not a boolean")]
 
 
+# The names a private hosted zone must answer for the endpoint to stand in for private DNS.
+_ECR_NAMES = {
+    ECR_API: re.compile(r"^api\.ecr\.", re.IGNORECASE),
+    ECR_DKR: re.compile(r"^(?:\*|\d{12}|\$\{[^}]+\})\.dkr\.ecr\.", re.IGNORECASE),
+}
+
+
+def _name_text(value: Value | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value.data, str):
+        return value.data
+    return value.data.symbolic if isinstance(value.data, Unknown) else None
+
+
+def _zone_alias(endpoint: Endpoint, records: list[DnsRecord]) -> tuple[DnsRecord | None, str | None]:
+    """A Route 53 record that points the service's ECR name at this endpoint (private DNS done by hand),
+    or why one that points at it cannot be read."""
+    for record in same_deployment(records, endpoint.obj):
+        if not any(t.ref == endpoint.address for t in record.targets):
+            continue
+        name = _name_text(record.name)
+        if name is None:
+            return None, f"{record.address} points at the endpoint, and its name is not known"
+        if _ECR_NAMES[endpoint.service.name].match(name):
+            return record, None
+    return None, None
+
+
 def check_ecr_endpoint_private_dns_disabled(model: Model, ctx: CheckContext) -> Iterator[Result]:
     """ECR303: an ecr.api or ecr.dkr interface endpoint without private DNS."""
     network = network_of(model)
+    records = model.of(DnsRecord)
     for endpoint in network.endpoints:
         if not endpoint.service.is_ecr:
+            continue
+        alias, why = _zone_alias(endpoint, records)
+        if alias is not None:
+            continue  # a private hosted zone answers the ECR name with this endpoint: private DNS off on purpose
+        if why is not None:
+            yield undecided(
+                endpoint.obj, f"private DNS may be done by a hosted zone: {why}", None, "private_dns_enabled"
+            )
             continue
         value = endpoint.obj.private_dns_enabled
         outcomes = _flag_outcomes(value)

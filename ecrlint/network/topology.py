@@ -11,6 +11,13 @@ An endpoint's VPC is decided, in this order, from:
 4. the same unresolved expression in the same module instance or template (`var.vpc_id`,
    `!Ref VpcIdParameter`): it has one value there, so those endpoints share a VPC.
 
+An identity is always read within its deployment unit (root configuration or template) and module
+instance: `module.vpc.vpc_id` in two roots names two VPCs, never one by its text. A VPC created in
+a unit, or the output of a module called by the unit (`module.vpc.vpc_id` of a module whose code
+is not analysed), is that unit's own; two units' own VPCs are different VPCs. Only an identity that
+may name a VPC from outside its unit (a variable, a data source, a literal id) may be another
+unit's VPC.
+
 Anything else leaves the endpoint's VPC undecided: it is never grouped by guess. Rules that
 conclude something is *absent* from a VPC first ask whether an endpoint of another group (or of
 no group) could be the same VPC (`may_be_same`), and report "undecided" when it could.
@@ -36,6 +43,7 @@ EXPRESSION = "expr"  # the same unresolved expression in the same scope
 _SINGLE_REFERENCE = re.compile(r"\$\{([^{}]+)\.(?:id|vpc_id|VpcId)\}")
 _MODULE_PREFIX = re.compile(r'^((?:module\.[^.\[]+(?:\[(?:"[^"]*"|[^\]]*)\])?\.)*)')
 _UNSTABLE = ("each.", "count.", "self.", "[...]", "${?}", "${...}")
+_MODULE_OUTPUT = re.compile(r"\$\{module\.[^{}]+\}|module\..+")
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,7 @@ class VpcIdentity:
     label: str  # how messages name the VPC
     unit: str = ""  # the deployment unit the identity was read in
     vpc: Vpc | None = field(default=None, compare=False, hash=False)
+    own: bool = field(default=False, compare=False, hash=False)  # created by its unit (see the module doc)
 
     @property
     def definite(self) -> bool:
@@ -58,7 +67,11 @@ def may_be_same(a: VpcIdentity | None, b: VpcIdentity | None) -> bool | None:
     """True: the same VPC; False: certainly different; None: cannot be decided."""
     if a is not None and b is not None and a == b:
         return True
-    if a is None or b is None or not (a.definite and b.definite):
+    if a is None or b is None:
+        return None
+    if a.unit != b.unit and a.own and b.own:
+        return False  # each unit's own VPC: roots do not share what they create
+    if not (a.definite and b.definite):
         return None
     if a.kind == b.kind:
         return False  # two VPC resources, or two different literal ids
@@ -129,14 +142,17 @@ def vpc_identity(index: _VpcIndex, owner: ModelObject, value: Value | None) -> V
     if not isinstance(data, Unknown):
         return "its VPC id is not text"
     if value.ref:
-        return VpcIdentity(REFERENCE, (REFERENCE, unit, value.ref), symbolic or value.ref, unit)
+        own = bool(_MODULE_OUTPUT.fullmatch(value.ref))
+        return VpcIdentity(REFERENCE, (REFERENCE, unit, value.ref), symbolic or value.ref, unit, own=own)
     if symbolic and _stable(symbolic):
-        return VpcIdentity(EXPRESSION, (EXPRESSION, unit, scope_prefix(owner), symbolic), symbolic, unit)
+        own = bool(_MODULE_OUTPUT.fullmatch(symbolic))
+        key = (EXPRESSION, unit, scope_prefix(owner), symbolic)
+        return VpcIdentity(EXPRESSION, key, symbolic, unit, own=own)
     return f"its VPC cannot be decided ({data.reason})"
 
 
 def _of_vpc(vpc: Vpc) -> VpcIdentity:
-    return VpcIdentity(VPC, (VPC, id(vpc)), vpc.display_name(), unit_of(vpc), vpc)
+    return VpcIdentity(VPC, (VPC, id(vpc)), vpc.display_name(), unit_of(vpc), vpc, own=True)
 
 
 # -- the analysed network -------------------------------------------------------------------------

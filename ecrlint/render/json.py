@@ -32,6 +32,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
     if finding.details is not None:
         data["details"] = jsonable(finding.details)
+    if finding.instances:
+        data["instances"] = list(finding.instances)
     return data
 
 

@@ -205,6 +205,12 @@ def _result(finding: Finding, rule_index: int, to_uri: Callable[[str], dict[str,
         properties["pointer"] = finding.pointer
     if finding.details is not None:
         properties["details"] = jsonable(finding.details)
+    if finding.instances:
+        properties["instances"] = list(finding.instances)  # one result for every instance and caller of the line
+        location["logicalLocations"] = [
+            *logical,
+            *({"fullyQualifiedName": a, "kind": "resource"} for a in finding.instances),
+        ]
     return {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,

@@ -60,7 +60,7 @@ def render(findings: list[Finding], ctx: RenderContext) -> str:
         while out and out[-1] == "":
             out.pop()
         return "".join(line + "\n" for line in out)
-    out.append(_paint(_summary(kept, suppressed, ctx, len(undecided), len(stale)), _BOLD, ctx.color))
+    out.append(_paint(_summary(kept, suppressed, ctx, len(ctx.undecided), len(stale)), _BOLD, ctx.color))
     return "\n".join(out) + "\n"
 
 
@@ -127,9 +127,10 @@ def _summary(kept: list[Finding], suppressed: list[Finding], ctx: RenderContext,
     extras = []
     if suppressed:
         extras.append(f"{len(suppressed)} suppressed")
-    if undecided:
-        extras.append(f"{undecided} undecided")
     modules = sum(1 for _, und in ctx.undecided if und.pointer == MODULE_NOT_ANALYSED)
+    undecided -= modules
+    if undecided:  # counted in every run: a rule that could not decide is never silent
+        extras.append(f"{undecided} undecided" + ("" if ctx.show_unknown else " (--show-unknown lists them)"))
     if modules:
         # Said in every run: code that was never read is a blind spot, not a clean result.
         extras.append(f"{_plural(modules, 'module')} not analysed (sources not available)")

@@ -23,6 +23,7 @@ from ..model import Model, ModelObject
 from ..model.objects import ConfigRule, IamPolicy, IamRole, OrganizationsPolicy
 from ..model.policy import PolicyDocument
 from ..values import Unknown, Value
+from .scanning import registry_key
 
 SCP = "SERVICE_CONTROL_POLICY"
 
@@ -185,6 +186,9 @@ def check_detective_control_only(model: Model, ctx: CheckContext) -> Iterator[Re
             f"that denies {both} to everyone but the role that manages repositories",
             where,
             pointer="source_identifier",
+            # One fact per registry and setting: the same Config rule in several roots or templates of
+            # one account and Region is reported once, listing them.
+            details={"fact": (identifier, *registry_key(rule))},
         )
 
 

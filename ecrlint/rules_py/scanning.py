@@ -12,9 +12,14 @@ from collections.abc import Iterator
 
 from ..checks import CheckContext, match, undecided
 from ..findings import Match, Undecided
-from ..graph import unit_of
-from ..model import Model
-from ..model.objects import RegistryScanningConfiguration, Repository
+from ..model import Model, ModelObject
+from ..model.objects import (
+    PullThroughCacheRule,
+    RegistryPolicy,
+    RegistryScanningConfiguration,
+    ReplicationConfiguration,
+    Repository,
+)
 from ..values import Branches, Unknown, Value
 
 BASIC = "BASIC"
@@ -103,28 +108,70 @@ def _check_configuration(config: RegistryScanningConfiguration) -> Iterator[Resu
                 )
 
 
+def _text(value: Value | None) -> str | None:
+    return value.data if value is not None and value.is_known and isinstance(value.data, str) else None
+
+
+def registry_of(obj: ModelObject) -> tuple[str | None, str | None]:
+    """(account, Region) of the registry an object belongs to, each None when not known."""
+    return _text(obj.account_id), _text(obj.region)
+
+
+def registry_key(obj: ModelObject) -> tuple[str, ...]:
+    account, region = registry_of(obj)
+    # Where the account is not known, every such object may be in one registry: one group per run.
+    return ("?",) if account is None else (account, region or "?")
+
+
+def _may_cover(config: ModelObject, key: tuple[str, ...]) -> bool:
+    account, region = registry_of(config)
+    if account is None or key == ("?",):
+        return True
+    return account == key[0] and (region is None or key[1] == "?" or region == key[1])
+
+
+def _registry_name(key: tuple[str, ...]) -> str:
+    if key == ("?",):
+        return "the deploying account's registry"
+    account, region = key
+    return f"the registry of account {account}" + ("" if region == "?" else f" in {region}")
+
+
+def _listing(repos: list[Repository]) -> str:
+    names = [r.display_name() for r in repos[:SHOWN_REPOSITORIES]]
+    more = len(repos) - len(names)
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
+SHOWN_REPOSITORIES = 5
+
+
 def check_basic_scanning_only(model: Model, ctx: CheckContext) -> Iterator[Result]:
     """ECR103: BASIC scanning, ENHANCED without continuous scanning, or no configuration at all."""
     configs = model.of(RegistryScanningConfiguration)
     for config in configs:
         yield from _check_configuration(config)
-    if configs:
-        return
-    units: dict[str, list[Repository]] = {}
+    # No configuration is a fact about a registry, not about a template or root: one finding per
+    # registry, at a registry-level resource of it when there is one, else at its first repository.
+    registries: dict[tuple[str, ...], list[Repository]] = {}
     for repo in model.of(Repository):
         if not repo.is_cdk_bootstrap:
-            units.setdefault(unit_of(repo), []).append(repo)
-    for unit, repos in units.items():
-        first = repos[0]
+            registries.setdefault(registry_key(repo), []).append(repo)
+    anchors = [o for o in model.of(RegistryPolicy, ReplicationConfiguration, PullThroughCacheRule)]
+    for key, repos in sorted(registries.items()):
+        if any(_may_cover(config, key) for config in configs):
+            continue
+        repos = sorted(repos, key=lambda r: (r.span.path, r.span.start_line, r.address))
+        at = next((o for o in anchors if registry_key(o) == key and key != ("?",)), repos[0])
         count = f"{len(repos)} repositories" if len(repos) > 1 else "1 repository"
-        where = "the current directory" if unit in ("", ".") else unit
         yield match(
-            first,
-            f"no registry scanning configuration is in the analysed files while {where} defines {count} "
-            f"(first {first.display_name()}): the registry uses the default, BASIC scanning. Add a registry "
+            at,
+            f"no registry scanning configuration is in the analysed files for {_registry_name(key)}, which holds "
+            f"{count} ({_listing(repos)}): the registry uses the default, BASIC scanning. Add a registry "
             "scanning configuration with scan type ENHANCED and a CONTINUOUS_SCAN rule",
             severity="low",
+            details={"repositories": [{"address": r.address, "path": r.span.path} for r in repos]},
         )
 
 
-__all__ = ["check_basic_scanning_only"]
+__all__ = ["check_basic_scanning_only", "registry_key", "registry_of"]

@@ -43,7 +43,7 @@ def _project_findings(project: CodeBuildProject, model: Model) -> Iterator[Match
                 script.value.at(first.found.span),
             )
         return
-    role = role_for(model, project.service_role)
+    role = role_for(model, project.service_role, project)
     if role is None:
         reason = (project.service_role.unknown_reason() if project.service_role is not None else None) or (
             "not in the analysed set"

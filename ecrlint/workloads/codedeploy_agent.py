@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from ..checks import CheckContext, match, undecided
 from ..findings import Match, Undecided
+from ..graph import same_deployment
 from ..model import Model, ModelObject
 from ..model.objects import (
     BuildSpecFile,
@@ -45,9 +46,10 @@ def _application(group: CodeDeployDeploymentGroup, model: Model) -> CodeDeployAp
         return None
     apps = model.of(CodeDeployApplication)
     if link.ref is not None:
-        for app in apps:
-            if link.ref == app.address or link.ref.startswith(app.address + "."):
-                return app
+        named = [app for app in apps if link.ref == app.address or link.ref.startswith(app.address + ".")]
+        named = same_deployment(named, group)  # the same address in another root is another application
+        if named:
+            return named[0]
     if link.is_known and isinstance(link.data, str):
         named = [a for a in apps if a.name is not None and a.name.is_known and a.name.data == link.data]
         if len(named) == 1:

@@ -23,6 +23,8 @@ _AGENT = re.compile(r"codedeploy-agent|aws-codedeploy-|AWSCodeDeployAgent", re.I
 _ECS_INSTANCE = re.compile(r"ECS_CLUSTER|/etc/ecs/|\becs-init\b|amazon-ecs-agent|\becs\.service\b")
 _PUSH = re.compile(r"\b(?:docker|podman|finch|nerdctl)\s+(?:image\s+)?push\b")
 _BUILD_PUSH = re.compile(r"\b(?:docker|podman|finch|nerdctl)\s+(?:buildx\s+)?build\b[^|;&\n]*?(?:--push\b|push=true)")
+_BUILD = re.compile(r"\b(?:docker|podman|finch|nerdctl)\s+(?:image\s+)?(?:buildx\s+)?build\b")
+_RETAG = re.compile(r"\b(?:docker|podman|finch|nerdctl)\s+(?:image\s+)?tag\b")
 _TAG_OPTION = re.compile(r"(?:\s-t|\s--tag)(?:\s+|=)(?P<ref>\"[^\"]*\"|'[^']*'|[^\s;&|]+)")
 _TOKEN = re.compile(r"\"[^\"]*\"|'[^']*'|[^\s;&|]+")
 _VALUE_FLAGS = frozenset({"--platform"})
@@ -94,4 +96,26 @@ def pushes(line: Line) -> list[Found]:
         for tag in _TAG_OPTION.finditer(segment):
             start = m.start() + tag.start("ref")
             found.append(Found(line, start, start + len(tag.group("ref")), _unquote(tag.group("ref"))))
+    return found
+
+
+def _segment_end(text: str, start: int) -> int:
+    ends = [i for i in (text.find(stop, start) for stop in "|;&") if i != -1]
+    return min(ends, default=len(text))
+
+
+def builds(line: Line) -> list[Found]:
+    """The names a line gives to images it makes locally: `docker build -t NAME`, `docker tag SRC NAME`."""
+    found: list[Found] = []
+    for m in _BUILD.finditer(line.text):
+        segment = line.text[m.start() : _segment_end(line.text, m.end())]
+        for tag in _TAG_OPTION.finditer(segment):
+            start = m.start() + tag.start("ref")
+            found.append(Found(line, start, start + len(tag.group("ref")), _unquote(tag.group("ref"))))
+    for m in _RETAG.finditer(line.text):
+        operands = [t for t in _TOKEN.finditer(line.text, m.end(), _segment_end(line.text, m.end()))]
+        operands = [t for t in operands if not t.group().startswith("-")]
+        if len(operands) >= 2:
+            target = operands[1]
+            found.append(Found(line, target.start(), target.end(), _unquote(target.group())))
     return found

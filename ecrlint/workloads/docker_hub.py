@@ -1,4 +1,10 @@
-"""ECR504: a workload pulls its image from Docker Hub directly instead of through a pull through cache."""
+"""ECR504: a workload pulls its image from Docker Hub directly instead of through a pull through cache.
+
+A name without a registry host reads as Docker Hub, but an image that the same configuration builds
+itself (`docker build -t app .` or `docker tag` in EC2 user data, or in a buildspec) is the local
+image of that name, not Docker Hub's: it is not reported. A Dockerfile alone does not count: it does
+not say which name its image gets.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,16 @@ from collections.abc import Iterator
 
 from ..checks import CheckContext, match, undecided
 from ..findings import Match, Undecided
-from ..images import DOCKER_HUB, UNKNOWN
+from ..graph import unit_of
+from ..images import DOCKER_HUB, UNKNOWN, parse_image
 from ..model import Model
-from ..model.objects import PullThroughCacheRule
+from ..model.objects import BuildSpecFile, CodeBuildProject, Ec2Instance, Ec2LaunchTemplate, PullThroughCacheRule
 from ..values import Value
+from .buildspecs import inline_script
+from .commands import builds
 from .consumers import ImageUse, Unreadable, workload_images
 from .outcomes import when
+from .text import code_lines
 
 DOCKER_HUB_UPSTREAMS = frozenset({"registry-1.docker.io", "docker.io", "index.docker.io"})
 
@@ -37,6 +47,39 @@ def docker_hub_caches(model: Model) -> list[tuple[PullThroughCacheRule, str | No
     return found
 
 
+def _name_key(text: str) -> tuple[str, str] | None:
+    image = parse_image(text)
+    if image is None or image.registry != DOCKER_HUB or image.repository is None or image.digest:
+        return None
+    return image.repository, image.tag or "latest"
+
+
+def local_builds(model: Model) -> dict[str, set[tuple[str, str]]]:
+    """Unit -> the (repository, tag) names its scripts build locally; buildspec files count for every unit."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    for obj in model.objects:
+        if isinstance(obj, BuildSpecFile):
+            text, unit = obj.text, ""
+        elif isinstance(obj, CodeBuildProject):
+            script = inline_script(obj)
+            text, unit = (script.value if script is not None else None), unit_of(obj)
+        elif isinstance(obj, (Ec2LaunchTemplate, Ec2Instance)):
+            text, unit = obj.user_data, unit_of(obj)
+        else:
+            continue
+        for line in code_lines(text) if text is not None else ():
+            for built in builds(line):
+                key = _name_key(built.text)
+                if key is not None:
+                    found.setdefault(unit, set()).add(key)
+    return found
+
+
+def _built_here(use: ImageUse, built: dict[str, set[tuple[str, str]]]) -> bool:
+    key = _name_key(use.written)
+    return key is not None and (key in built.get(unit_of(use.obj), set()) or key in built.get("", set()))
+
+
 def _advice(use: ImageUse, caches: list[tuple[PullThroughCacheRule, str | None]]) -> str:
     image = use.image
     path = image.repository if image is not None else "<repository>"
@@ -55,6 +98,7 @@ def _advice(use: ImageUse, caches: list[tuple[PullThroughCacheRule, str | None]]
 
 def check_docker_hub_direct_pull(model: Model, ctx: CheckContext) -> Iterator[Match | Undecided]:
     caches = docker_hub_caches(model)
+    built = local_builds(model)
     for use in workload_images(model):
         if isinstance(use, Unreadable):
             yield undecided(use.obj, use.reason, use.value, use.pointer)
@@ -65,7 +109,7 @@ def check_docker_hub_direct_pull(model: Model, ctx: CheckContext) -> Iterator[Ma
             why = use.value.unknown_reason() or "a part of the reference is not known"
             yield undecided(use.obj, f"the registry of {use.what} is not known: {why}", use.value, use.pointer)
             continue
-        if use.image.registry != DOCKER_HUB:
+        if use.image.registry != DOCKER_HUB or _built_here(use, built):
             continue
         yield match(
             use.obj,

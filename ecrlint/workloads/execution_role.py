@@ -89,7 +89,7 @@ def _task_findings(task: EcsTaskDefinition, model: Model) -> Iterator[Match | Un
                 pointer="execution_role",
             )
         return
-    role = role_for(model, task.execution_role)
+    role = role_for(model, task.execution_role, task)
     if role is None:
         reason = task.execution_role.unknown_reason() or "not in the analysed set"
         yield undecided(
@@ -123,7 +123,7 @@ def _task_findings(task: EcsTaskDefinition, model: Model) -> Iterator[Match | Un
 def _node_group_findings(group: EksNodeGroup, model: Model) -> Iterator[Match | Undecided]:
     if group.node_role is None:
         return
-    role = role_for(model, group.node_role)
+    role = role_for(model, group.node_role, group)
     if role is None:
         reason = group.node_role.unknown_reason() or "not in the analysed set"
         yield undecided(group, f"node role {_role_text(group.node_role)} cannot be read: {reason}", group.node_role)

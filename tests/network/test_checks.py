@@ -161,15 +161,29 @@ def test_undecided_service_in_the_vpc_keeps_ecr302_undecided(tmp_path):
 # -- ECR103 ---------------------------------------------------------------------------------------
 
 
-def test_no_scanning_configuration_is_reported_once_per_unit(tmp_path):
+def test_no_scanning_configuration_is_reported_once_per_registry(tmp_path):
     repositories = """
     resource "aws_ecr_repository" "a" { name = "a" }
     resource "aws_ecr_repository" "b" { name = "b" }
     """
-    findings, _, _ = analyse(tmp_path, {"one/main.tf": repositories, "two/main.tf": repositories})
+    # Account unknown in both roots: one registry as far as can be told, so one finding for the run.
+    findings, _, _ = analyse(tmp_path / "x", {"one/main.tf": repositories, "two/main.tf": repositories})
+    (absent,) = of_rule(findings, "ECR103")
+    assert absent.severity == "low" and absent.span.path == "src/one/main.tf"
+    assert "holds 4 repositories" in absent.message
+    assert [r["path"] for r in absent.details["repositories"]] == ["src/one/main.tf"] * 2 + ["src/two/main.tf"] * 2
+
+    def provider(account):
+        return f'provider "aws" {{\n  region = "eu-west-1"\n  allowed_account_ids = ["{account}"]\n}}\n'
+
+    files = {
+        "one/main.tf": provider("111122223333") + repositories,
+        "two/main.tf": provider("444455556666") + repositories,
+    }
+    findings, _, _ = analyse(tmp_path / "y", files)
     absent = of_rule(findings, "ECR103")
-    assert len(absent) == 2 and {f.severity for f in absent} == {"low"}
-    assert {f.span.path for f in absent} == {"src/one/main.tf", "src/two/main.tf"}
+    assert [f.span.path for f in absent] == ["src/one/main.tf", "src/two/main.tf"]
+    assert "account 111122223333 in eu-west-1" in absent[0].message
 
 
 def test_a_scanning_configuration_anywhere_in_the_set_counts(tmp_path):

@@ -229,6 +229,39 @@ def test_identity_comparisons():
     assert may_be_same(None, a) is None
 
 
+def test_module_outputs_of_two_roots_are_two_vpcs():
+    def module_output(unit):
+        key = (EXPRESSION, unit, "", "${module.vpc.vpc_id}")
+        return VpcIdentity(EXPRESSION, key, "${module.vpc.vpc_id}", unit, own=True)
+
+    first, second = module_output("roots/a"), module_output("roots/b")
+    created = VpcIdentity(VPC, (VPC, 1), "aws_vpc.a", "roots/c", own=True)
+    variable = VpcIdentity(EXPRESSION, (EXPRESSION, "roots/b", "", "${var.vpc_id}"), "${var.vpc_id}", "roots/b")
+    assert may_be_same(first, second) is False  # same text, different roots
+    assert may_be_same(first, created) is False
+    assert may_be_same(variable, created) is None  # a variable may name another root's VPC
+    assert may_be_same(first, module_output("roots/a")) is True
+
+
+def test_identity_of_a_module_output_is_its_roots_own(tmp_path):
+    text = """
+    module "vpc" {
+      source = "terraform-aws-modules/vpc/aws"
+    }
+    resource "aws_vpc_endpoint" "ecr" {
+      vpc_id            = module.vpc.vpc_id
+      service_name      = "com.amazonaws.eu-west-1.ecr.api"
+      vpc_endpoint_type = "Interface"
+    }
+    """
+    _, _, model = analyse(tmp_path, {"a/main.tf": text, "b/main.tf": text})
+    network = build_network(model)
+    assert len(network.groups) == 2
+    assert all(g.vpc.own for g in network.groups)
+    first, second = network.groups
+    assert may_be_same(first.vpc, second.vpc) is False
+
+
 def test_scope_prefix():
     def endpoint(address):
         return VpcEndpoint(address=address, span=SPAN, source_format="terraform")

@@ -112,7 +112,9 @@ def test_no_findings_summary():
 
 
 def test_undecided_section_only_with_show_unknown(undecided):
-    assert "undecided" not in render("text", [], make_context(undecided=undecided))
+    hidden = render("text", [], make_context(undecided=undecided, files_scanned=2))
+    assert "ECR101 undecided" not in hidden  # listed only with --show-unknown, but always counted
+    assert hidden == "No findings in 2 files; 2 undecided (--show-unknown lists them).\n"
     out = render("text", [], make_context(undecided=undecided, show_unknown=True, files_scanned=2))
     assert "infra/vars.tf:7:3: ECR101 undecided: var.mutability has no default\n" in out
     assert "plan.json:1:1: ECR999 undecided: unknown plan value\n" in out

@@ -401,3 +401,22 @@ resource "aws_ecr_repository_policy" "a" {
     found, unsure = run(tmp_path, {"main.tf": config, "buildspec.yml": push}, "ECR606")
     assert found == [] and "repository policy" in unsure[0].reason
     assert lines(found) == []
+
+
+def test_same_role_address_in_another_root_is_another_role(tmp_path):
+    def root(name: str, grant: str) -> str:
+        return (
+            f'resource "aws_iam_role" "exec" {{\n  name = "{name}"\n  assume_role_policy = "{{}}"\n}}\n'
+            + _task("111122223333.dkr.ecr.eu-west-1.amazonaws.com/a:1")
+            + grant
+        )
+
+    grant = """
+resource "aws_iam_role_policy_attachment" "pull" {
+  role       = aws_iam_role.exec.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+}
+"""
+    files = {"granted/main.tf": root("exec-a", grant), "bare/main.tf": root("exec-b", "")}
+    found, _ = run(tmp_path, files, "ECR602")
+    assert [f.span.path.split("/")[-2] for f in found] == ["bare"]

@@ -195,3 +195,18 @@ def test_any_script_is_read_without_error(parts):
             assert 0 <= found.start <= found.end <= len(line.text)
             expand(found.text, variables)
     base_images(_dockerfile(text))
+
+
+def test_builds_name_the_images_made_locally():
+    def names(text):
+        return [f.text for f in commands.builds(_line(text))]
+
+    assert names("docker build -t orders-api:1.4 /opt/orders-api") == ["orders-api:1.4"]
+    assert names('docker buildx build --tag "app:ci" --tag app:latest . && docker push app:ci') == [
+        "app:ci",
+        "app:latest",
+    ]
+    assert names("docker tag toolbox-base toolbox:ci") == ["toolbox:ci"]
+    assert names("podman image tag --quiet base next; echo done") == ["next"]
+    assert names("docker pull nginx:1.27") == []
+    assert names("docker tag only-one") == []

@@ -27,6 +27,7 @@ from ..objects import (
     CodeDeployApplication,
     CodeDeployDeploymentGroup,
     ConfigRule,
+    DnsRecord,
     Ec2Instance,
     Ec2LaunchTemplate,
     EcsTaskDefinition,
@@ -394,6 +395,15 @@ def _vpc_endpoint(r: _Resource) -> list[ModelObject]:
     return [obj]
 
 
+def _dns_record(r: _Resource) -> list[ModelObject]:
+    targets = [t for t in (r.get("AliasTarget", "DNSName"),) if t is not None]
+    records = r.get("ResourceRecords")
+    if records is not None:
+        targets += records.elements() if records.is_list else [records]
+    zone = r.get("HostedZoneId") or r.get("HostedZoneName")
+    return [DnsRecord(**r.header(), name=r.get("Name"), zone=zone, targets=targets)]
+
+
 def _route_table(r: _Resource) -> list[ModelObject]:
     return [RouteTable(**r.header(), vpc=r.get("VpcId"))]
 
@@ -537,6 +547,7 @@ def _iam_role(r: _Resource) -> list[ModelObject]:
             assume_role_policy=r.policy("AssumeRolePolicyDocument"),
             inline_policies=inline,
             managed_policy_arns=r.get("ManagedPolicyArns"),
+            permissions_boundary=r.get("PermissionsBoundary"),
         )
     ]
 
@@ -582,6 +593,7 @@ MAPPERS: dict[str, Callable[[_Resource], list[ModelObject]]] = {
     "AWS::ECR::PublicRepository": _public_repository,
     "AWS::EC2::VPC": _vpc,
     "AWS::EC2::VPCEndpoint": _vpc_endpoint,
+    "AWS::Route53::RecordSet": _dns_record,
     "AWS::EC2::RouteTable": _route_table,
     "AWS::Lambda::Function": _lambda,
     "AWS::Serverless::Function": _serverless_function,

@@ -225,6 +225,16 @@ def _vpc_endpoint(inst, region, account):
     )
 
 
+def _dns_record(inst, region, account):
+    targets = [a for alias in inst.blocks("alias") if (a := alias.attr("name")) is not None]
+    records = inst.attr("records")
+    if records is not None:
+        targets += records.elements() if records.is_list else [records]
+    return _common(
+        inst, m.DnsRecord, region, account, name=inst.attr("name"), zone=inst.attr("zone_id"), targets=targets
+    )
+
+
 def _route_table(inst, region, account):
     return _common(inst, m.RouteTable, region, account, vpc=inst.attr("vpc_id"))
 
@@ -299,6 +309,7 @@ def _iam_role(inst, region, account):
         assume_role_policy=parse_policy_document(inst.attr("assume_role_policy")),
         inline_policies=[d for d in inline if d is not None],
         managed_policy_arns=inst.attr("managed_policy_arns"),
+        permissions_boundary=inst.attr("permissions_boundary"),
     )
 
 
@@ -438,6 +449,7 @@ BUILDERS = {
     "aws_vpc": _vpc,
     "aws_vpc_endpoint": _vpc_endpoint,
     "aws_route_table": _route_table,
+    "aws_route53_record": _dns_record,
     "aws_lambda_function": _lambda,
     "aws_ecs_task_definition": _task_definition,
     "aws_eks_node_group": _node_group,
