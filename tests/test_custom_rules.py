@@ -116,7 +116,7 @@ def test_rules_and_explain_show_custom_rules(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["rules", "--rules", "team-rules"]) == 0
     listing = capsys.readouterr().out
-    assert re.search(r"^ECR950  named-app +info +Repository is called app$", listing, re.M)
+    assert re.search(r"^ECR950  named-app +info +default +Repository is called app$", listing, re.M)
     assert "ECR101" in listing
     assert main(["explain", "named-app", "--rules", "team-rules"]) == 0
     text = capsys.readouterr().out
