@@ -118,7 +118,7 @@ def test_rules_and_explain_show_custom_rules(tmp_path, monkeypatch, capsys):
     listing = capsys.readouterr().out
     assert re.search(r"^ECR950  named-app +info +default +Repository is called app$", listing, re.M)
     assert "ECR101" in listing
-    assert main(["explain", "named-app", "--rules", "team-rules"]) == 0
+    assert main(["explain", "named-app", "--rules", "team-rules", "--full"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("ECR950 named-app [info]") and "Flagged (bad_app.tf)" in text
     assert main(["explain", "ECR950"]) == 2  # without the folder, no such rule
