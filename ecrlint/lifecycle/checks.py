@@ -189,7 +189,7 @@ class _SharedDetails:
         return hit[1]
 
 
-def _cached_repositories(model: Model) -> Iterator[tuple[_Source, _Variant | None, str | None]]:
+def _not_served_by_cache(model: Model) -> Iterator[tuple[_Source, _Variant | None, str | None]]:
     """`_analysable`, less the policies of repositories a pull through cache serves (an expired image
     is fetched again on the next pull); where that cannot be decided, the reason instead."""
     from .pull_through import served_by_cache
@@ -211,7 +211,7 @@ LATER_PUSHES_SEVERITY = "medium"  # the history needs other pipelines' pushes af
 def lifecycle_expires_protected_tag(model: Model, ctx: CheckContext) -> Iterable[Match | Undecided]:
     options = ctx.options
     details_of = _SharedDetails()
-    for source, variant, reason in _cached_repositories(model):
+    for source, variant, reason in _not_served_by_cache(model):
         if variant is None:
             yield undecided(source.obj, reason, source.document, source.pointer(""))
             continue
@@ -253,10 +253,12 @@ def _history_text(result, histories: str) -> tuple[str, int]:
     focus = next(i for i in example.images if i.digest == example.focus[0])
     later = sum(1 for i in example.images if i.pushed_at > focus.pushed_at)
     if rule.count_type != COUNT_MORE_THAN:
-        when = "even as the newest image" if later == 0 else f"with {later} images pushed after it"
+        n = rule.count_number
         if rule.count_type == SINCE_TRANSITIONED:
-            return f"{when}, once archived more than {rule.count_number} days", later
-        return f"{when}, once nothing has been pushed for more than {rule.count_number} days", later
+            return f"even as the newest image, once archived more than {n} days", later
+        if later == 0:
+            return f"even as the newest image, once nothing has been pushed for more than {n} days", later
+        return f"once it is more than {n} days old", later
     what = "images" if rule.tag_status == "any" else f"images it selects ({rule.selection_text()})"
     by = " by other pipelines, such as branch builds" if histories == REALISTIC else ""
     return f"once {later} {what} are pushed after it{by}", later
@@ -315,7 +317,7 @@ def lifecycle_rule_never_applies(model: Model, ctx: CheckContext) -> Iterable[Ma
 # -- ECR404 ------------------------------------------------------------------------------
 def lifecycle_can_empty_repository(model: Model, ctx: CheckContext) -> Iterable[Match | Undecided]:
     details_of = _SharedDetails()
-    for source, variant, reason in _cached_repositories(model):
+    for source, variant, reason in _not_served_by_cache(model):
         if variant is None:
             yield undecided(source.obj, reason, source.document, source.pointer(""))
             continue

@@ -162,3 +162,22 @@ def test_histories_flag_and_config_key(tmp_path, capsys):
     [finding] = _check(tmp_path, capsys, config="lifecycle-histories: any\n")
     assert finding["details"]["histories"] == "any"
     assert _check(tmp_path, capsys, "--lifecycle-histories", "realistic", config="lifecycle-histories: any\n") == []
+
+
+def test_history_in_words_for_an_age_rule_with_later_pushes():
+    # The search may show an age rule's counterexample with pushes after the protected image (when the
+    # exact analysis cannot decide); the words then speak of the image's age, not of a quiet repository.
+    from ecrlint.lifecycle.analysis import SEARCH_NOW, Counterexample
+    from ecrlint.lifecycle.checks import _history_text
+    from ecrlint.lifecycle.evaluate import DAY, Image, evaluate
+    from ecrlint.lifecycle.policy import compile_policy
+    from ecrlint.lifecycle.properties import ProtectedTagExpired
+
+    compiled = compile_policy(SINCE_ANY)
+    images = (Image("A", ("latest",), SEARCH_NOW - 31 * DAY), Image("B", ("x",), SEARCH_NOW - DAY))
+    example = Counterexample(images, evaluate(compiled, images, SEARCH_NOW), compiled.rules[0], ("A",))
+    result = ProtectedTagExpired(compiled.rules[0], example, "latest")
+    assert _history_text(result, "realistic") == ("once it is more than 30 days old", 1)
+    alone = Counterexample(images[:1], evaluate(compiled, images[:1], SEARCH_NOW), compiled.rules[0], ("A",))
+    words, later = _history_text(ProtectedTagExpired(compiled.rules[0], alone, "latest"), "realistic")
+    assert words.startswith("even as the newest image") and later == 0
