@@ -30,6 +30,7 @@ class Options:
     internal_markers: tuple[str, ...] = DEFAULT_INTERNAL_MARKERS
     protected_tags: tuple[str, ...] = ("latest",)
     lifecycle_budget: int = 300  # examples per lifecycle property search; fixed, so results never depend on speed
+    lifecycle_histories: str = "realistic"  # repository histories ECR402/404 may use: realistic | any
     replication_account_threshold: int = 3
     # CloudFormation parameter values a deployment passes (`--parameters FILE`), pinned in every template
     cfn_parameters: tuple[tuple[str, str], ...] = ()

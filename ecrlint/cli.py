@@ -64,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--internal-marker", action="append", default=[], help="word that marks internal images")
     check.add_argument("--protected-tag", action="append", default=[], help="tag glob lifecycle must keep")
     check.add_argument("--lifecycle-budget", type=int, help="examples per lifecycle property search")
+    check.add_argument(
+        "--lifecycle-histories",
+        choices=("realistic", "any"),
+        help="repository histories ECR402/ECR404 may use as counterexamples (default: realistic)",
+    )
     check.add_argument("--show-unknown", action="store_true", help="list where rules could not decide, and why")
     check.add_argument(
         "--show-suppressed", action="store_true", help="include suppressed findings in text, SARIF and JUnit output"
@@ -134,6 +139,7 @@ def _settings(args):
         internal_markers=tuple(args.internal_marker or config.get("internal-markers", DEFAULT_INTERNAL_MARKERS)),
         protected_tags=tuple(args.protected_tag or config.get("protected-tags", ["latest"])),
         replication_account_threshold=config.get("replication-threshold", 3),
+        lifecycle_histories=args.lifecycle_histories or config.get("lifecycle-histories", "realistic"),
     )
     module_models = [os.path.abspath(d) for d in args.module_models] or config.paths("module-models")
     for folder in module_models:

@@ -34,15 +34,16 @@ def _question_tasks(model: Model, options: Options) -> list[tuple[str, tuple, tu
 
     protected = tuple(options.protected_tags)
     budget = options.lifecycle_budget
+    histories = options.lifecycle_histories
     tasks: dict[tuple[str, str], tuple[str, tuple, tuple]] = {}
     for _source, variant, _reason in _analysable(model):
         if variant is None:
             continue
         key = _key(variant.data)
         questions = {
-            "402": ((key, *protected, str(budget)), (key, protected, budget)),
+            "402": ((key, *protected, str(budget), histories), (key, protected, budget, histories)),
             "403": ((key, str(budget)), (key, budget)),
-            "404": ((key, str(budget)), (key, budget)),
+            "404": ((key, str(budget), histories), (key, budget, histories)),
         }
         for question, (cache_parts, call_args) in questions.items():
             tasks[(question, content_key(question, *cache_parts))] = (question, cache_parts, call_args)

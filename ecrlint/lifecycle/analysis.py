@@ -6,7 +6,9 @@ some image, it can also mark one: a `since*` rule marks any image old enough, an
 `imageCountMoreThan N` rule marks the oldest image when N newer images it selects exist (which needs
 every entry of its selection to admit more than one tag, since a tag names one image only).
 
-* ECR402: some expire rule owns and can mark an image that carries a protected tag.
+* ECR402: some expire rule owns and can mark an image that carries a protected tag. In realistic
+  histories (see `histories`) a `since*` rule still needs that image alone; a count rule needs
+  countNumber later pushes it selects, by other pipelines, which `later_pushes_counterexample` decides.
 * ECR403: a rule owns no possible image: every image it selects is claimed by a higher rule.
 * ECR404: states whose newest image is tagged. Untagged images are what a push leaves behind when
   it moves a tag to a newer image, so the newest image of a repository in use carries a tag. With
@@ -20,6 +22,7 @@ Each answer is checked by running the evaluator on the state it builds.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -30,6 +33,7 @@ from .tags import Entry, instantiate
 
 SEARCH_NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)  # a fixed "now": results never depend on the clock
 MAX_WITNESS_IMAGES = 10_000  # an imageCountMoreThan rule keeping more than this is not shown by example
+MAX_LATER_CHOICES = 16  # ways to tag the later pushes considered per choice of P's tags, and states built
 
 
 @dataclass(frozen=True)
@@ -134,32 +138,41 @@ def marking_state(rule: Rule, tags: tuple[str, ...], now: datetime = SEARCH_NOW)
     ]
 
 
-def protected_floor(rule: Rule, protected: tuple[Entry, ...], space: TagSpace) -> tuple[int, int, float]:
+def protected_floor(
+    rule: Rule, protected: tuple[Entry, ...], space: TagSpace, tagged_later: bool = False
+) -> tuple[int, int, float]:
     """No state in which `rule` expires an image carrying a protected tag is smaller than this.
 
     The image carries the fewest tags that meet the rule's entries and one protected glob. A `since*`
     rule marks it once it is more than countNumber whole days old; a count rule needs countNumber newer
     images it selects beside it, each with the fewest tags that meet its entries (at least one when
-    it selects tagged images only), on distinct push days (0, 1, 2, ... days old). A witness of this
-    size needs no search: nothing smaller exists.
+    it selects tagged images only, or when `tagged_later`: realistic histories push tagged images after
+    it), on distinct push days (0, 1, 2, ... days old). A witness of this size needs no search: nothing
+    smaller exists.
     """
     entries = space.ids(rule.entries)
     focus_tags = max(1, min(space.fewest_tags(entries | space.ids((glob,))) for glob in protected))
     n = rule.count_number
     if rule.count_type == COUNT_MORE_THAN:
-        per_image = max(1, space.fewest_tags(entries)) if rule.tag_status == "tagged" else 0
+        tagged = tagged_later or rule.tag_status == "tagged"
+        per_image = max(1, space.fewest_tags(entries)) if tagged else 0
         return (n + 1, focus_tags + n * per_image, n * (n + 1) // 2 * DAY.total_seconds())
     return (1, focus_tags, (n + 1) * DAY.total_seconds())
 
 
-def emptying_floor(policy: CompiledPolicy, space: TagSpace) -> tuple[int, int, float] | None:
-    """No emptied state whose newest image is tagged is smaller than this: one image, tagged to be owned
-    by an expiring `since*` rule (count rules never mark the newest image) and old enough for it.
-    None when no rule can empty a repository."""
+def emptying_floor(policy: CompiledPolicy, space: TagSpace, tagged: bool = True) -> tuple[int, int, float] | None:
+    """No emptied state (whose newest image is tagged, with `tagged`) is smaller than this: one image,
+    owned by an expiring `since*` rule (count rules never mark the newest image) and old enough for it;
+    tagged, or untagged where the rule can select an untagged image. None when no rule can empty a
+    repository."""
     floors = [
-        (1, max(1, space.fewest_tags(space.ids(rule.entries))), (rule.count_number + 1) * DAY.total_seconds())
+        (
+            1,
+            max(1, space.fewest_tags(space.ids(rule.entries))) if tagged or rule.tag_status == "tagged" else 0,
+            (rule.count_number + 1) * DAY.total_seconds(),
+        )
         for rule in policy.rules
-        if _can_expire_newest(rule) and owned_tags(policy, rule, space, tagged=True) is not None
+        if _can_expire_newest(rule) and owned_tags(policy, rule, space, tagged=tagged) is not None
     ]
     return min(floors, default=None)
 
@@ -192,19 +205,122 @@ def protected_tag_counterexample(
     return None
 
 
-def emptying_counterexample(policy: CompiledPolicy, space: TagSpace) -> Counterexample | None:
-    """The smallest state of one tagged image that some rule expires, so the repository is emptied."""
+def emptying_counterexample(policy: CompiledPolicy, space: TagSpace, tagged: bool = True) -> Counterexample | None:
+    """The smallest state of one image (tagged, with `tagged`) that some rule expires, so the repository
+    is emptied."""
     best: Counterexample | None = None
     for rule in policy.rules:
         if not _can_expire_newest(rule):
             continue
-        tags = owned_tags(policy, rule, space, tagged=True)
+        tags = owned_tags(policy, rule, space, tagged=tagged)
         if tags is None:
             continue
         found = _emptied(policy, rule, marking_state(rule, tags))
         if found is not None and (best is None or found.size < best.size):
             best = found
     return best
+
+
+def later_pushes_counterexample(
+    policy: CompiledPolicy, rule: Rule, protected: tuple[Entry, ...], space: TagSpace
+) -> Counterexample | None:
+    """A realistic history (see `histories`) in which count rule `rule` expires an image P carrying a
+    protected tag: P, then countNumber pushes by other pipelines that the rule selects.
+
+    P's tags meet the rule's entries and a protected glob without meeting a higher rule's; each later
+    image's tags meet the rule's entries, and none is of a kind P carries besides its protected tags.
+    Every choice of P's tags is tried, since which kinds P carries decides which later tags are allowed.
+    None when no such history exists (fresh tags of a kind are assumed to exist, as for `can_mark`);
+    raises `Undecidable` when the tags cannot be combined or written out.
+    """
+    from .histories import protected_image_history
+
+    if rule.action != "expire" or rule.count_type != COUNT_MORE_THAN or not can_mark(rule):
+        return None
+    if rule.count_number > MAX_WITNESS_IMAGES:
+        raise Undecidable(f"countNumber {rule.count_number} needs too many images to show by example")
+    higher = policy.higher(rule)
+    if rule.tag_status == "untagged" or any(h.tag_status == "any" for h in higher):
+        return None  # P is tagged: an untagged rule never selects it, and a higher `any` rule claims it
+    forbidden = [space.ids(h.entries) for h in higher if h.tag_status == "tagged"]
+    entries = space.ids(rule.entries)
+    globs = space.ids(protected)
+    fixed = space.ids(g for g in protected if not g.unbounded)  # such a tag exists once, on P
+    bounded = frozenset(i for i, e in enumerate(space.entries) if not e.unbounded)
+    # Every pair of a choice of P's tags and a way to tag the later pushes, fewest tags first.
+    candidates: list[tuple[int, int, tuple, tuple]] = []
+    cut = False
+    for glob in protected:
+        for chosen in space.covers(entries | {space.id(glob)}, forbidden):
+            own = {s for s in chosen if not s & globs}
+            # A signature that meets an entry without `*` has one tag only: it serves one later image at most.
+            allowed = [
+                s
+                for s in space.signatures
+                if s not in own and not s & fixed and (rule.count_number == 1 or not s & bounded)
+            ]
+            for n, later in enumerate(_later_signatures(space, entries, allowed)):
+                if n == MAX_LATER_CHOICES:
+                    cut = True
+                    break
+                size = len(chosen) + rule.count_number * len(later)
+                candidates.append((size, len(candidates), chosen, later))
+    candidates.sort(key=lambda c: c[:2])
+    for _, _, chosen, later in candidates[:MAX_LATER_CHOICES]:
+        images = _later_pushes_state(rule, space, chosen, later)
+        if images is None:
+            continue
+        found = _counterexample(policy, rule, images, "expire")
+        if found is not None and protected_image_history(images, images[0].digest, protected, space.entries):
+            return found
+    if candidates or cut:
+        raise Undecidable("no fresh tags of the kinds needed could be written out")
+    return None
+
+
+def _later_signatures(space: TagSpace, entries: frozenset[int], allowed: list) -> Iterator[tuple]:
+    """Signatures for each later image: covers of the rule's entries, or for a rule without entries one
+    allowed signature, simplest first (an unrelated tag where possible)."""
+    if entries:
+        yield from space.covers(entries, [], allowed)
+        return
+    for sig in sorted(allowed, key=lambda s: (len(s), len(space.signatures[s]), space.signatures[s])):
+        yield (sig,)
+
+
+def _later_pushes_state(rule: Rule, space: TagSpace, chosen: tuple, later: tuple) -> list[Image] | None:
+    """P (named A, with the example tags of `chosen`), then countNumber images a day apart, each with a
+    fresh tag of every signature in `later`. None when fresh tags of a signature cannot be found."""
+    n = rule.count_number
+    step = DAY if n <= 366 else timedelta(hours=1)
+    tags = tuple(dict.fromkeys(space.signatures[s] for s in chosen))
+    used = set(tags)
+    images = [Image(label(0), tags, SEARCH_NOW - n * step)]
+    for k in range(1, n + 1):
+        fresh = []
+        for sig in later:
+            tag = _fresh_tag(space, sig, used, k)
+            if tag is None:
+                return None
+            fresh.append(tag)
+        images.append(Image(label(k), tuple(fresh), SEARCH_NOW - (n - k) * step))
+    return images
+
+
+def _fresh_tag(space: TagSpace, sig: frozenset[int], used: set[str], k: int) -> str | None:
+    """An unused tag with signature `sig`: the example tag, or the example written twice (which keeps both
+    its start and its end), with a number (or a number and a letter) written after it, before it or
+    inside it."""
+    example = space.signatures[sig]
+    for base in (example, example + example):
+        positions = [len(base), 0, *range(1, len(base))]
+        for fill in (str(k), f"{k}x", f"x{k}", f"{k}-{len(used)}"):
+            for at in positions:
+                tag = base[:at] + fill + base[at:]
+                if tag not in used and space.signature(tag) == sig:
+                    used.add(tag)
+                    return tag
+    return None
 
 
 def _can_expire_newest(rule: Rule) -> bool:

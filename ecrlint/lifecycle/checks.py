@@ -18,7 +18,8 @@ from ..findings import Match, Undecided
 from ..iam.variants import variants
 from ..model import LifecyclePolicy, Model, ModelObject, Repository, RepositoryCreationTemplate
 from ..values import Value
-from .policy import Rule
+from .histories import REALISTIC
+from .policy import COUNT_MORE_THAN, SINCE_TRANSITIONED, Rule
 from .properties import can_empty, never_applies, protected_tags
 from .report import actions_text, counterexample_details, rule_details, state_text
 from .validate import Violation, evaluation_data, parse_text, validate
@@ -189,28 +190,51 @@ class _SharedDetails:
         return hit[1]
 
 
+def _not_served_by_cache(model: Model) -> Iterator[tuple[_Source, _Variant | None, str | None]]:
+    """`_analysable`, less the policies of repositories a pull through cache serves (an expired image
+    is fetched again on the next pull); where that cannot be decided, the reason instead."""
+    from .pull_through import served_by_cache
+
+    for source, variant, reason in _analysable(model):
+        served, unknown = served_by_cache(model, source.obj)
+        if served:
+            continue
+        if unknown is not None:
+            yield source, None, unknown
+            continue
+        yield source, variant, reason
+
+
 # -- ECR402 ------------------------------------------------------------------------------
+LATER_PUSHES_SEVERITY = "medium"  # the history needs other pipelines' pushes after the protected image
+
+
 def lifecycle_expires_protected_tag(model: Model, ctx: CheckContext) -> Iterable[Match | Undecided]:
     options = ctx.options
     details_of = _SharedDetails()
-    for source, variant, reason in _analysable(model):
+    for source, variant, reason in _not_served_by_cache(model):
         if variant is None:
             yield undecided(source.obj, reason, source.document, source.pointer(""))
             continue
-        outcome = protected_tags(variant.data, tuple(options.protected_tags), options.lifecycle_budget)
+        outcome = protected_tags(
+            variant.data, tuple(options.protected_tags), options.lifecycle_budget, options.lifecycle_histories
+        )
         for note in outcome.undecided:
             yield undecided(source.obj, note + variant.suffix(), source.document, source.pointer(""))
         for result in outcome.results:
             example = result.example
             rule = result.rule
+            history, later = _history_text(result, options.lifecycle_histories)
             message = (
-                f'{rule.label} can expire an image tagged "{result.tag}" (protected): with images '
+                f'{rule.label} can expire an image tagged "{result.tag}" (protected) {history}: with images '
                 f"{state_text(example.images, example.focus)}, {_focus_actions(example)}"
             )
             details = {
                 **rule_details(rule),
                 "protected_tag": result.tag,
                 "protected_patterns": list(options.protected_tags),
+                "histories": options.lifecycle_histories,
+                "pushed_after": later,
                 **details_of(example),
             }
             yield match(
@@ -218,8 +242,27 @@ def lifecycle_expires_protected_tag(model: Model, ctx: CheckContext) -> Iterable
                 message + variant.suffix(),
                 _rule_value(variant.document, rule),
                 pointer=source.pointer(rule.pointer),
+                severity=LATER_PUSHES_SEVERITY if rule.count_type == COUNT_MORE_THAN else None,
                 details=details,
             )
+
+
+def _history_text(result, histories: str) -> tuple[str, int]:
+    """The history of the counterexample in plain words, and how many images it pushes after the
+    protected one. An age rule expires it even as the newest image; a count rule needs later pushes."""
+    example, rule = result.example, result.rule
+    focus = next(i for i in example.images if i.digest == example.focus[0])
+    later = sum(1 for i in example.images if i.pushed_at > focus.pushed_at)
+    if rule.count_type != COUNT_MORE_THAN:
+        n = rule.count_number
+        if rule.count_type == SINCE_TRANSITIONED:
+            return f"even as the newest image, once archived more than {n} days", later
+        if later == 0:
+            return f"even as the newest image, once nothing has been pushed for more than {n} days", later
+        return f"once it is more than {n} days old", later
+    what = "images" if rule.tag_status == "any" else f"images it selects ({rule.selection_text()})"
+    by = " by other pipelines, such as branch builds" if histories == REALISTIC else ""
+    return f"once {later} {what} are pushed after it{by}", later
 
 
 def _focus_actions(example) -> str:
@@ -275,11 +318,11 @@ def lifecycle_rule_never_applies(model: Model, ctx: CheckContext) -> Iterable[Ma
 # -- ECR404 ------------------------------------------------------------------------------
 def lifecycle_can_empty_repository(model: Model, ctx: CheckContext) -> Iterable[Match | Undecided]:
     details_of = _SharedDetails()
-    for source, variant, reason in _analysable(model):
+    for source, variant, reason in _not_served_by_cache(model):
         if variant is None:
             yield undecided(source.obj, reason, source.document, source.pointer(""))
             continue
-        outcome = can_empty(variant.data, ctx.options.lifecycle_budget)
+        outcome = can_empty(variant.data, ctx.options.lifecycle_budget, ctx.options.lifecycle_histories)
         for note in outcome.undecided:
             yield undecided(source.obj, note + variant.suffix(), source.document, source.pointer(""))
         for result in outcome.results:

@@ -14,7 +14,7 @@ never make an image match fewer rules), so an image never needs more tags than R
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from .tags import ONE, STAR, Entry
 
@@ -172,3 +172,31 @@ class TagSpace:
         if chosen is None:
             return None
         return tuple(self.signatures[s] for s in chosen)
+
+    def covers(
+        self, required: frozenset[int], forbidden: list[frozenset[int]], among: Iterable[frozenset[int]] | None = None
+    ) -> Iterator[tuple[frozenset[int], ...]]:
+        """Every choice of signatures that together meet `required` and meet no set in `forbidden`
+        entirely, fewest first within each branch; it includes every cover from which no signature can
+        be left out. Unlike `find_tags` no signature is dropped as dominated: callers that care which
+        signatures are chosen (not only that some exist) see them all. `among` limits the signatures used."""
+        pool = self.signatures if among is None else among
+        usable = [s for s in pool if s & required and not any(f <= s for f in forbidden)]
+        usable.sort(key=lambda s: (-len(s & required), len(s), len(self.signatures[s]), self.signatures[s]))
+        budget = [SEARCH_LIMIT]
+
+        def walk(covered: frozenset[int], union: frozenset[int], chosen: tuple[frozenset[int], ...]):
+            missing = required - covered
+            if not missing:
+                yield chosen
+                return
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise Undecidable("too many ways to combine tags")
+            target = min(missing)
+            for sig in usable:
+                if target in sig and not any(f <= union | sig for f in forbidden):
+                    yield from walk(covered | (sig & required), union | sig, (*chosen, sig))
+
+        if required:
+            yield from walk(frozenset(), frozenset(), ())

@@ -24,14 +24,16 @@ from .analysis import (
     emptying_counterexample,
     emptying_floor,
     is_shadowed,
+    later_pushes_counterexample,
     protected_floor,
     protected_tag_counterexample,
     shadow_illustration,
     tag_space,
 )
 from .evaluate import Evaluation, Image
+from .histories import REALISTIC, emptied_history, protected_image_history
 from .languages import Undecidable
-from .policy import CompiledPolicy, Rule, compile_policy
+from .policy import COUNT_MORE_THAN, CompiledPolicy, Rule, compile_policy
 from .tags import Entry, glob_entry
 
 
@@ -106,22 +108,30 @@ def _compiled(key: str) -> CompiledPolicy:
 
 
 # -- ECR402 ------------------------------------------------------------------------------
-def protected_tags(policy: dict[str, Any], protected: tuple[str, ...], budget: int) -> Outcome:
+def protected_tags(
+    policy: dict[str, Any], protected: tuple[str, ...], budget: int, histories: str = REALISTIC
+) -> Outcome:
     key = _key(policy)
-    return _persisted("402", (key, *protected, str(budget)), lambda: _protected_tags(key, tuple(protected), budget))
+    return _persisted(
+        "402",
+        (key, *protected, str(budget), histories),
+        lambda: _protected_tags(key, tuple(protected), budget, histories),
+    )
 
 
 @lru_cache(maxsize=256)
-def _protected_tags(key: str, protected: tuple[str, ...], budget: int) -> Outcome:
+def _protected_tags(key: str, protected: tuple[str, ...], budget: int, histories: str = REALISTIC) -> Outcome:
     from .search import SearchSpace, find_state
 
     outcome = Outcome()
     if not protected:
         return outcome
+    realistic = histories == REALISTIC
     compiled = _compiled(key)
     globs = tuple(glob_entry(g) for g in protected)
     space, reason = _space(compiled, globs)
     search_space = SearchSpace(compiled, globs, space)
+    kinds = (*(e for r in compiled.rules for e in r.entries), *globs)  # what a tag's kind is made of
 
     def protected_tag(image: Image) -> str | None:
         return next((t for t in image.tags if any(g.matches(t) for g in globs)), None)
@@ -133,22 +143,26 @@ def _protected_tags(key: str, protected: tuple[str, ...], budget: int) -> Outcom
         decided = space is not None
         if space is not None:
             try:
-                exact = protected_tag_counterexample(compiled, rule, globs, space)
+                if realistic and rule.count_type == COUNT_MORE_THAN:
+                    exact = later_pushes_counterexample(compiled, rule, globs, space)
+                else:  # a `since*` rule's witness is the protected image alone: a realistic history
+                    exact = protected_tag_counterexample(compiled, rule, globs, space)
             except Undecidable as err:
                 decided, reason = False, str(err)
         if decided and exact is None:
-            continue  # proven: this rule never expires a protected image
-        if exact is not None and exact.size <= protected_floor(rule, globs, space):
+            continue  # proven: this rule never expires a protected image (in the histories asked for)
+        if exact is not None and exact.size <= protected_floor(rule, globs, space, tagged_later=realistic):
             outcome.results.append(_protected_result(rule, exact, protected_tag))
             continue  # proven minimal: no search can find a smaller state
 
         def hits(images: tuple[Image, ...], result: Evaluation, rule: Rule = rule) -> tuple[str, ...]:
-            """Images carrying a protected tag that `rule` expires."""
+            """Images carrying a protected tag that `rule` expires (in a history of the kind asked for)."""
             out = []
             for image in images:
                 d = result.decisions[image.digest]
                 if d.action == "expire" and d.rule.index == rule.index and protected_tag(image) is not None:
-                    out.append(image.digest)
+                    if not realistic or protected_image_history(images, image.digest, globs, kinds):
+                        out.append(image.digest)
             return tuple(out)
 
         found = None
@@ -159,6 +173,7 @@ def _protected_tags(key: str, protected: tuple[str, ...], budget: int) -> Outcom
                 budget,
                 focus=rule,
                 focus_tags=search_space.protected,
+                tagged_after=realistic,
             )
         searched = None
         if found is not None:
@@ -230,34 +245,35 @@ def _claims_all(higher: Rule, rule: Rule, space) -> bool:
 
 
 # -- ECR404 ------------------------------------------------------------------------------
-def can_empty(policy: dict[str, Any], budget: int) -> Outcome:
+def can_empty(policy: dict[str, Any], budget: int, histories: str = REALISTIC) -> Outcome:
     key = _key(policy)
-    return _persisted("404", (key, str(budget)), lambda: _can_empty(key, budget))
+    return _persisted("404", (key, str(budget), histories), lambda: _can_empty(key, budget, histories))
 
 
 @lru_cache(maxsize=256)
-def _can_empty(key: str, budget: int) -> Outcome:
+def _can_empty(key: str, budget: int, histories: str = REALISTIC) -> Outcome:
     from .search import SearchSpace, find_state
 
     outcome = Outcome()
+    realistic = histories == REALISTIC
     compiled = _compiled(key)
     space, reason = _space(compiled)
     exact: Counterexample | None = None
     decided = space is not None
     if space is not None:
         try:
-            exact = emptying_counterexample(compiled, space)
+            exact = emptying_counterexample(compiled, space, tagged=realistic)
         except Undecidable as err:
             decided, reason = False, str(err)
     if decided and exact is None:
         return outcome
-    if exact is not None and exact.size <= emptying_floor(compiled, space):
+    if exact is not None and exact.size <= emptying_floor(compiled, space, tagged=realistic):
         outcome.results.append(RepositoryEmptied(exact.rule, exact))
         return outcome  # proven minimal: no search can find a smaller state
 
     def emptied(images: tuple[Image, ...], result: Evaluation) -> bool:
-        # Only states whose newest image is tagged count (see analysis.py): states list oldest first.
-        return bool(images) and bool(images[-1].tags) and len(result.expired()) == len(images)
+        # Realistic histories: the newest image is tagged (states list oldest first).
+        return bool(images) and (not realistic or emptied_history(images)) and len(result.expired()) == len(images)
 
     found = find_state(SearchSpace(compiled, (), space), emptied, budget)
     searched = None

@@ -14,7 +14,8 @@ A state is a list of *groups* of images, oldest group first. A group draws
 A tag names one image, so every image gets fresh tags; push days are distinct, so push order is
 never a tie. A *focused* search (ECR402, ECR403) starts every state with one target image that the
 rule under test selects, carrying a protected tag for ECR402: that is where their counterexamples
-live, and it keeps the budget for the images around it.
+live, and it keeps the budget for the images around it. For realistic histories (see `histories`) every
+image after the target is tagged, and the condition checks the rest of the definition.
 
 Hypothesis runs derandomized, with no example database, no deadline and a fixed example budget:
 the same policy gives the same counterexample on every machine, and nothing is written to disk.
@@ -174,11 +175,12 @@ class SearchSpace:
         archives = gaps if self.has_archive else [0]
         return _Digits(sizes, tag_sets, gaps, storages, pulls, archives)
 
-    def strategy(self, focus: Rule | None = None, focus_tags: Sequence[int] = ()):
+    def strategy(self, focus: Rule | None = None, focus_tags: Sequence[int] = (), tagged_after: bool = False):
         """States as image tuples; with `focus`, each state starts with one image that rule selects
         (None when it can select no such image).
 
-        `focus_tags` are template indices the focus image must carry one of (the protected tags).
+        `focus_tags` are template indices the focus image must carry one of (the protected tags);
+        with `tagged_after` every image pushed after the focus image is tagged (realistic histories).
         Whether the focus rule acts on that image depends on the image itself and, for a count rule,
         on the other images the rule selects, never on images it does not select. So a focused state
         holds only images the rule selects, no others at all beside a `since*` rule's target, and only
@@ -205,7 +207,8 @@ class SearchSpace:
         target = self._codec(gaps, [1], targets, [focus.storage_class])
         if focus.count_type != COUNT_MORE_THAN:
             return st.integers(0, target.size - 1).map(lambda code: self.expand([target.group(code)]))
-        codec = self._codec(gaps, sizes, selected or [role], [focus.storage_class])
+        after = [t for t in selected if t] if tagged_after else selected
+        codec = self._codec(gaps, sizes, after or [role], [focus.storage_class])
         background = st.lists(st.integers(0, codec.size - 1), max_size=MAX_GROUPS)
         return st.tuples(st.integers(0, target.size - 1), background).map(
             lambda tb: self.expand([target.group(tb[0]), *(codec.group(c) for c in tb[1])])
@@ -324,6 +327,7 @@ def find_state(
     budget: int,
     focus: Rule | None = None,
     focus_tags: Sequence[int] = (),
+    tagged_after: bool = False,
 ) -> tuple[tuple[Image, ...], Evaluation] | None:
     """The simplest state (after shrinking) for which `condition(images, evaluation)` holds, or None."""
     from hypothesis import find
@@ -334,7 +338,7 @@ def find_state(
     def holds(images: tuple[Image, ...]) -> bool:
         return condition(images, evaluate(policy, images, SEARCH_NOW))
 
-    strategy = space.strategy(focus, focus_tags)
+    strategy = space.strategy(focus, focus_tags, tagged_after)
     if strategy is None:
         return None
     _SEARCHES[0] += 1

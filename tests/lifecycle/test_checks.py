@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from ecrlint.findings import Match, Undecided
+from ecrlint.lifecycle.policy import compile_policy
 from ecrlint.lifecycle.properties import clear_cache
 from ecrlint.model import Model, Repository, RepositoryCreationTemplate
 from ecrlint.parse.json import parse_json_value
@@ -87,9 +88,12 @@ def test_401_quiet_on_valid_policy():
 def test_402_since_pushed_over_any():
     [m] = matches("ECR402", SINCE_ANY)
     assert m.message == (
-        'rule 1 can expire an image tagged "latest" (protected): with images A[latest] 31d, '
-        "rule 1 expires A (pushed 31d ago, more than 30 days)"
+        'rule 1 can expire an image tagged "latest" (protected) even as the newest image, once nothing has '
+        "been pushed for more than 30 days: with images A[latest] 31d, rule 1 expires A (pushed 31d ago, more "
+        "than 30 days)"
     )
+    assert m.severity is None  # the rule's own: high, the outage of a quiet repository
+    assert m.details["pushed_after"] == 0
     assert m.pointer == "rules[0]"
     assert m.span.start_line == 3  # the rule object
     assert m.details["protected_tag"] == "latest"
@@ -99,13 +103,86 @@ def test_402_since_pushed_over_any():
     json.dumps(m.details)  # JSON output needs plain data
 
 
-def test_402_count_over_any_shows_the_smallest_state():
+def test_402_count_over_any_needs_branch_builds_and_is_medium():
     [m] = matches("ECR402", {"rules": [rule(1, "any", "imageCountMoreThan", 3)]})
     assert m.message == (
-        'rule 1 can expire an image tagged "latest" (protected): with images A[latest] 3d, B(untagged) 2d, '
-        "C(untagged) 1d, D(untagged) 0d, rule 1 expires A (4th newest of 4 selected, keeps 3)"
+        'rule 1 can expire an image tagged "latest" (protected) once 3 images are pushed after it by other '
+        "pipelines, such as branch builds: with images A[latest] 3d, B[x1] 2d, C[x2] 1d, D[x3] 0d, rule 1 "
+        "expires A (4th newest of 4 selected, keeps 3)"
     )
-    assert m.details["image_count"] == 4
+    assert m.severity == "medium"
+    assert m.details["image_count"] == 4 and m.details["pushed_after"] == 3
+    assert m.details["histories"] == "realistic"
+
+
+def test_402_any_histories_show_the_smallest_state_of_all():
+    [m] = matches("ECR402", {"rules": [rule(1, "any", "imageCountMoreThan", 3)]}, lifecycle_histories="any")
+    assert m.message == (
+        'rule 1 can expire an image tagged "latest" (protected) once 3 images are pushed after it: with images '
+        "A[latest] 3d, B(untagged) 2d, C(untagged) 1d, D(untagged) 0d, rule 1 expires A (4th newest of 4 "
+        "selected, keeps 3)"
+    )
+    assert m.severity == "medium"
+
+
+AWS_RELEASE_EXAMPLE = {
+    "rules": [
+        rule(1, "tagged", "imageCountMoreThan", 30, prefixes=["release"]),
+        rule(2, "untagged", "sinceImagePushed", 1),
+    ]
+}
+
+
+def test_402_release_count_is_quiet_when_the_release_pipeline_moves_latest():
+    # `latest` rides on the newest release image: a later release push would have taken it, and untagged
+    # images are older than the image that took their tag. No realistic history expires it.
+    assert matches("ECR402", AWS_RELEASE_EXAMPLE) == []
+    [m] = matches("ECR402", AWS_RELEASE_EXAMPLE, lifecycle_histories="any")
+    assert "A[release,latest] 30d, B[release1] 29d" in m.message
+
+
+def test_402_release_count_fires_when_another_pipeline_pushes_that_kind_of_tag():
+    # Release candidates match the release rule but are another kind of tag: another pipeline pushes them.
+    policy = {
+        "rules": [
+            rule(1, "tagged", "imageCountMoreThan", 3, prefixes=["release"]),
+            rule(2, "tagged", "imageCountMoreThan", 3, prefixes=["release-candidate"]),
+        ]
+    }
+    [m] = matches("ECR402", policy)
+    assert m.pointer == "rules[0]" and m.severity == "medium"
+    assert "A[release,latest] 3d, B[release-candidate1] 2d" in m.message
+    assert 'once 3 images it selects (tags with prefix "release") are pushed after it by other pipelines' in m.message
+
+
+def test_402_protected_series_of_tags_may_follow_each_other():
+    # `release-*` names every release: a newer release does not move the older one's tag.
+    policy = {"rules": [rule(1, "tagged", "imageCountMoreThan", 2, patterns=["release-*"])]}
+    [m] = matches("ECR402", policy, protected_tags=("release-*",))
+    assert m.severity == "medium"
+    assert m.details["images"][0]["tags"] == ["release-"]
+
+
+def test_402_counterexamples_are_realistic_histories():
+    from ecrlint.lifecycle.histories import protected_image_history
+    from ecrlint.lifecycle.tags import glob_entry
+
+    policy = {
+        "rules": [
+            rule(1, "tagged", "imageCountMoreThan", 2, prefixes=["a", "b"]),
+            rule(2, "tagged", "sinceImagePushed", 4, patterns=["*b"]),
+            rule(3, "any", "imageCountMoreThan", 3),
+        ]
+    }
+    from ecrlint.lifecycle.properties import protected_tags
+
+    outcome = protected_tags(policy, ("latest",), 100)
+    assert outcome.results and not outcome.undecided
+    globs = (glob_entry("latest"),)
+    entries = (*(e for r in compile_policy(policy).rules for e in r.entries), *globs)
+    for result in outcome.results:
+        images = result.example.images
+        assert protected_image_history(images, result.example.focus[0], globs, entries), result.rule
 
 
 def test_402_protected_by_an_earlier_rule():
@@ -332,12 +409,9 @@ def _subprocess(policy: dict, tmp_path, seed: str) -> dict:
 
 def test_same_counterexamples_in_fresh_processes_and_no_files_written(tmp_path):
     policy = {
-        # One tag would do for the newer images, but the witness gives each two ("rc1", "rc-1"): it is
-        # not proven minimal, so the search runs.
-        "rules": [
-            rule(1, "tagged", "imageCountMoreThan", 2, prefixes=["rc", "rc-"]),
-            rule(2, "any", "sinceImagePushed", 40),
-        ]
+        # Later pushes may not carry a tag of the kind of latest's other tags, so the witness needs more tags
+        # than the floor allows for: it is not proven minimal, and the search runs.
+        "rules": [rule(1, "tagged", "imageCountMoreThan", 2, patterns=["a*", "*b"])]
     }
     a = _subprocess(policy, tmp_path, "1")
     b = _subprocess(policy, tmp_path, "2")
@@ -359,7 +433,7 @@ def test_small_budget_still_reports():
 
 def test_details_of_a_large_counterexample_list_both_ends_and_the_focus():
     policy = {"rules": [rule(1, "tagged", "imageCountMoreThan", 30, prefixes=["v"])]}
-    [m] = matches("ECR402", policy)
+    [m] = matches("ECR402", policy, lifecycle_histories="any")
     assert m.details["image_count"] == 31
     assert [row["image"] for row in m.details["images"]] == ["A", "B", "C", "D", "E", "AA", "AB", "AC", "AD", "AE"]
     assert m.details["images_left_out"] == 21

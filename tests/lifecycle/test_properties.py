@@ -11,10 +11,13 @@ from hypothesis import strategies as st
 from ecrlint.lifecycle.analysis import (
     emptying_counterexample,
     is_shadowed,
+    later_pushes_counterexample,
     protected_tag_counterexample,
     tag_space,
 )
 from ecrlint.lifecycle.evaluate import Image, evaluate
+from ecrlint.lifecycle.histories import protected_image_history
+from ecrlint.lifecycle.languages import Undecidable
 from ecrlint.lifecycle.policy import COUNT_MORE_THAN, compile_policy
 from ecrlint.lifecycle.properties import can_empty, clear_cache, never_applies, protected_tags
 from ecrlint.lifecycle.tags import glob_entry
@@ -220,22 +223,78 @@ def _random_policies(count: int, seed: int) -> list[dict]:
     return out
 
 
+def _realistic_exact(compiled, r, space):
+    if r.count_type == COUNT_MORE_THAN:
+        return later_pushes_counterexample(compiled, r, PROTECTED, space)
+    return protected_tag_counterexample(compiled, r, PROTECTED, space)
+
+
 def test_search_agrees_with_the_exact_analysis():
-    """Every reported counterexample is real, and the search finds one wherever the analysis does."""
+    """Every reported counterexample is real, and the search finds one wherever the analysis does, for
+    both kinds of histories."""
     clear_cache()
     for policy in _random_policies(12, seed=7):
         compiled = compile_policy(policy)
         space = tag_space(compiled, PROTECTED)
-        exact_402 = {r.index for r in compiled.rules if protected_tag_counterexample(compiled, r, PROTECTED, space)}
-        found_402 = {x.rule.index for x in protected_tags(policy, ("latest",), 100).results}
-        assert found_402 == exact_402, policy
-        for x in protected_tags(policy, ("latest",), 100).results:
-            image = next(i for i in x.example.images if i.digest == x.example.focus[0])
-            assert "latest" in image.tags and x.example.evaluation.decisions[image.digest].rule.index == x.rule.index
+        exact = {
+            "any": {r.index for r in compiled.rules if protected_tag_counterexample(compiled, r, PROTECTED, space)},
+            "realistic": {r.index for r in compiled.rules if _realistic_exact(compiled, r, space)},
+        }
+        for histories, expected in exact.items():
+            results = protected_tags(policy, ("latest",), 100, histories).results
+            assert {x.rule.index for x in results} == expected, (histories, policy)
+            for x in results:
+                image = next(i for i in x.example.images if i.digest == x.example.focus[0])
+                assert "latest" in image.tags
+                assert x.example.evaluation.decisions[image.digest].rule.index == x.rule.index
+                if histories == "realistic":
+                    assert protected_image_history(x.example.images, image.digest, PROTECTED, space.entries)
+        assert exact["realistic"] <= exact["any"]
         exact_403 = {r.index for r in compiled.rules if is_shadowed(compiled, r, space)}
         assert {x.rule.index for x in never_applies(policy, 100).results} == exact_403, policy
         emptied = can_empty(policy, 100).results
         assert bool(emptied) == (emptying_counterexample(compiled, space) is not None), policy
+        emptied_any = can_empty(policy, 100, "any").results
+        assert bool(emptied_any) == (emptying_counterexample(compiled, space, tagged=False) is not None), policy
+
+
+@st.composite
+def pushes_after_latest(draw):
+    """An image tagged latest (and maybe more), then tagged pushes a few hours apart: the histories in
+    which a count rule may expire latest."""
+    free = [t for t in TAG_POOL if t != "latest"]
+    own = draw(st.lists(st.sampled_from(free), max_size=2, unique=True))
+    free = [t for t in free if t not in own]
+    images = [Image("sha256:0000", ("latest", *own), NOW - timedelta(hours=100))]
+    for n in range(1, draw(st.integers(1, 5)) + 1):
+        if not free:
+            break
+        tags = draw(st.lists(st.sampled_from(free), min_size=1, max_size=2, unique=True))
+        free = [t for t in free if t not in tags]
+        images.append(Image(f"sha256:{n:04d}", tuple(tags), NOW - timedelta(hours=100 - 10 * n)))
+    return images
+
+
+@settings(FAST, max_examples=150)  # expiring latest is rare among drawn states: more of them
+@given(policies(), pushes_after_latest())
+def test_realistic_analysis_is_sound(policy, images):
+    """Where the analysis finds no realistic history in which a count rule expires latest, a generated
+    realistic history does not show one either."""
+    compiled = compile_policy(policy)
+    space = tag_space(compiled, PROTECTED)
+    result = evaluate(compiled, images, NOW)
+    for r in compiled.rules:
+        if r.count_type != COUNT_MORE_THAN:
+            continue
+        try:
+            if later_pushes_counterexample(compiled, r, PROTECTED, space) is not None:
+                continue
+        except Undecidable:
+            continue
+        for d in result.by_rule(r.index):
+            image = next(i for i in images if i.digest == d.digest)
+            if d.action == "expire" and "latest" in image.tags:
+                assert not protected_image_history(images, image.digest, PROTECTED, space.entries), r.label
 
 
 def test_floors_are_lower_bounds_for_the_search():
@@ -244,7 +303,7 @@ def test_floors_are_lower_bounds_for_the_search():
     from ecrlint.lifecycle.analysis import Counterexample, emptying_floor, protected_floor
     from ecrlint.lifecycle.search import SearchSpace, find_state
 
-    checked = 0
+    checked = realistic_checked = 0
     for policy in _random_policies(16, seed=11):
         compiled = compile_policy(policy)
         space = tag_space(compiled, PROTECTED)
@@ -266,6 +325,18 @@ def test_floors_are_lower_bounds_for_the_search():
             size = Counterexample(found[0], found[1], r, ()).size
             assert size >= protected_floor(r, PROTECTED, space), policy
             checked += 1
+            if r.count_type == COUNT_MORE_THAN:
+
+                def realistic(images, result, expires_latest=expires_latest, space=space):
+                    return expires_latest(images, result) and protected_image_history(
+                        images, images[0].digest, PROTECTED, space.entries
+                    )
+
+                found = find_state(search, realistic, 150, focus=r, focus_tags=search.protected, tagged_after=True)
+                if found is not None:
+                    size = Counterexample(found[0], found[1], r, ()).size
+                    assert size >= protected_floor(r, PROTECTED, space, tagged_later=True), policy
+                    realistic_checked += 1
         if emptying_counterexample(compiled, space) is not None:
 
             def emptied(images, result):
@@ -275,4 +346,4 @@ def test_floors_are_lower_bounds_for_the_search():
             assert found is not None, policy
             assert Counterexample(found[0], found[1], compiled.rules[0], ()).size >= emptying_floor(compiled, space)
             checked += 1
-    assert checked >= 10
+    assert checked >= 10 and realistic_checked >= 3
