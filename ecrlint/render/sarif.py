@@ -170,15 +170,16 @@ def _uri_maker(ctx: RenderContext) -> Callable[[str], dict[str, str]]:
     """Finding paths are relative to the working directory; SARIF's are relative to the project root."""
     if ctx.project_root is None or ctx.cwd is None:
         return _artifact_location
-    base = os.path.relpath(ctx.cwd, ctx.project_root).replace(os.sep, "/")
     root = ctx.project_root.replace(os.sep, "/")
+    cwd = ctx.cwd.replace(os.sep, "/")
 
     def location(path: str) -> dict[str, str]:
         if path.startswith("/") or _WINDOWS_ABS.match(path):
             return _artifact_location(path)
-        rebased = posixpath.normpath(posixpath.join(base, path))
+        absolute = posixpath.normpath(posixpath.join(cwd, path))
+        rebased = posixpath.relpath(absolute, root)
         if rebased == ".." or rebased.startswith("../"):  # outside the project: an absolute URI
-            return _artifact_location(posixpath.normpath(posixpath.join(root, rebased)))
+            return _artifact_location(absolute)
         return _artifact_location(rebased)
 
     return location
