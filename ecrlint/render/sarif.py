@@ -6,7 +6,7 @@
   and `security-severity`. ECR900 (unparsable input) and the other ECR9xx rules are
   ordinary results of the same run. `automationDetails.id` names the category (`ecrlint/`).
 - Locations are URIs relative to the project root (the configuration file's folder, else the
-  top of the git work tree, else the working directory) with `uriBaseId: %SRCROOT%`,
+  top of the git work tree, else the first path analysed) with `uriBaseId: %SRCROOT%`,
   declared in `originalUriBaseIds`. Columns count Unicode code points (`columnKind`),
   `endColumn` is the column after the last character.
 - `logicalLocations`: the resource address as kind `resource`; a CDK construct path as
@@ -97,7 +97,7 @@ def build(findings: list[Finding], ctx: RenderContext) -> dict[str, Any]:
 
 ROOT_DESCRIPTION = (
     "The project root: the folder of the configuration file, else the top of the git work tree, "
-    "else the directory ecrlint ran in. Result paths are relative to it."
+    "else the first path analysed. Result paths are relative to it."
 )
 
 
