@@ -3,17 +3,22 @@
 Entries are keyed by a hash of the content, what was done to it and ecrlint's version, and stored
 as JSON (`ecrlint.serial`), never as pickles. Each entry carries an HMAC made with a random key
 kept in the cache folder (mode 0600): an entry that is corrupt, from another version, does not
-match its key or was not written by this cache is ignored, never trusted. Writes are atomic; a
-cache that cannot be written is simply not used.
+match its key or was not written by this cache is ignored, never trusted. Folders are made 0700;
+a cache folder or secret that another user owns or can write to is not used at all (one warning),
+and the secret is never read or written through a symbolic link. Writes are atomic (a new file in
+the same folder, then a rename); a cache that cannot be written is simply not used.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import json
 import os
 import secrets
+import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,8 +45,46 @@ def content_key(*parts: str) -> str:
     return digest.hexdigest()
 
 
+class UntrustedCache(Exception):
+    """A cache folder or secret another user could have written: the cache is not used."""
+
+
+def _check_owned(path: str, info: os.stat_result, what: str) -> None:
+    if os.name != "posix":
+        return  # ownership and mode bits mean something else there
+    if info.st_uid != os.geteuid():
+        raise UntrustedCache(f"{what} {path} belongs to another user")
+    if info.st_mode & 0o022:
+        raise UntrustedCache(f"{what} {path} can be written by other users")
+
+
+def _make_private(path: str) -> None:
+    """`os.makedirs` with every folder it creates 0700 (its `mode` applies to the last one only)."""
+    if os.path.isdir(path):
+        return
+    parent = os.path.dirname(path)
+    if parent and parent != path:
+        _make_private(parent)
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
+
+
+def _secure_folder(path: str) -> None:
+    """Create `path` (mode 0700) or check that only this user can write to it. Below a folder only
+    this user can write to, nobody else can create or replace anything, so the entries' own folders
+    need no check of their own."""
+    _make_private(path)
+    info = os.stat(path)
+    if not stat.S_ISDIR(info.st_mode):
+        raise UntrustedCache(f"cache folder {path} is not a folder")
+    _check_owned(path, info, "cache folder")
+
+
 class Cache:
     def __init__(self, directory: str | None):
+        self.root = directory
         self.directory = os.path.join(directory, f"v{__version__}") if directory else None
         self.memory: dict[tuple[str, str], Any] = {}
         self.hits = 0
@@ -49,25 +92,19 @@ class Cache:
         self._secret: bytes | None = None
 
     def _key_material(self) -> bytes | None:
-        """The secret that signs this cache's entries, created on first use."""
+        """The secret that signs this cache's entries, created on first use. A folder or secret that
+        someone else could have written turns the cache off, with one warning: entries signed with a
+        planted secret could turn findings into silence."""
         if self._secret is None and self.directory is not None:
-            path = os.path.join(self.directory, "secret")
             try:
-                with open(path, "rb") as handle:
-                    secret = handle.read()
-                if len(secret) != 32:
-                    raise OSError("bad secret")
+                _secure_folder(self.root)
+                _secure_folder(self.directory)
+                self._secret = _read_secret(os.path.join(self.directory, "secret"))
+            except UntrustedCache as err:
+                sys.stderr.write(f"ecrlint: warning: cache not used: {err}\n")
+                self.directory = None
             except OSError:
-                try:
-                    os.makedirs(self.directory, exist_ok=True)
-                    secret = secrets.token_bytes(32)
-                    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                    with os.fdopen(fd, "wb") as handle:
-                        handle.write(secret)
-                except OSError:
-                    self.directory = None  # cannot keep a cache here: run without one
-                    return None
-            self._secret = secret
+                self.directory = None  # cannot keep a cache here: run without one
         return self._secret
 
     def _sign(self, text: str) -> str:
@@ -124,17 +161,55 @@ class Cache:
             return
         path = self._path(namespace, key)
         try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
             text = json.dumps({"ecrlint": __version__, "namespace": namespace, "key": key, "data": data})
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(self._sign(text) + "\n" + text)
-            os.replace(tmp, path)
-        except (OSError, RecursionError):
-            try:
-                os.unlink(tmp)  # type: ignore[possibly-undefined]
-            except (OSError, UnboundLocalError):
-                pass
+            _make_private(os.path.dirname(path))
+            _write_atomically(path, (self._sign(text) + "\n" + text).encode("utf-8", "surrogatepass"))
+        except (OSError, RecursionError, ValueError):
+            pass
+
+
+def _read_secret(path: str) -> bytes:
+    """The secret at `path`, made when missing or damaged. Never read through a symbolic link, and
+    only from a regular file no other user can read or write."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return _new_secret(path)
+    except OSError as err:
+        if err.errno == errno.ELOOP or os.path.islink(path):
+            raise UntrustedCache(f"cache secret {path} is a symbolic link") from None
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise UntrustedCache(f"cache secret {path} is not a regular file")
+        _check_owned(path, info, "cache secret")
+        if os.name == "posix" and info.st_mode & 0o077:
+            raise UntrustedCache(f"cache secret {path} can be read by other users")
+        secret = handle.read(33)
+    return secret if len(secret) == 32 else _new_secret(path)
+
+
+def _new_secret(path: str) -> bytes:
+    secret = secrets.token_bytes(32)
+    _write_atomically(path, secret)
+    return secret
+
+
+def _write_atomically(path: str, data: bytes) -> None:
+    """Write to a new file (mode 0600) in the same folder, then rename it over `path`: a reader sees
+    the old file or the new one, and a symbolic link at `path` is replaced, never followed."""
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 MISSING = _MISSING

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -14,6 +15,10 @@ SEVERITY_SCORES = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.
 
 class CatalogError(Exception):
     """A malformed rule file: the message names the file and, where known, the line."""
+
+
+PYTHON_RULES_VARIABLE = "ECRLINT_ALLOW_PYTHON_RULES"
+_CHECK_FILE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.py$")
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,9 @@ class Rule:
     check: str | None = None
     engine: str | None = None  # produced by a pipeline stage (suppression hygiene)
     tags: tuple[str, ...] = field(default=())
+    default: bool = True  # on without --select; custom rules without the key are on
+    default_reason: str = ""
+    severity_reason: str = ""
 
     @property
     def security_severity(self) -> str:
@@ -95,7 +103,7 @@ def _line_of(path: str, key: str) -> int:
     return 1
 
 
-def load_rule(path: str, validate: bool = True) -> Rule:
+def load_rule(path: str, validate: bool = True, shipped: bool = False) -> Rule:
     """One rule file. The shipped rules are validated by the test suite, so users' runs skip that."""
     data = _load_yaml(path)
     if not isinstance(data, dict):
@@ -120,6 +128,10 @@ def load_rule(path: str, validate: bool = True) -> Rule:
     expected = f"{data['id']}-{data['name']}"
     if os.path.basename(folder) != expected:
         raise CatalogError(f"{path}:1: rule folder must be named {expected}")
+    if data.get("check") is not None:
+        _validate_check(path, str(data["check"]), folder, shipped)
+    if validate and isinstance(data.get("query"), str):
+        _validate_query(path, data["query"], data.get("message"))
     return Rule(
         id=data["id"],
         name=data["name"],
@@ -137,6 +149,89 @@ def load_rule(path: str, validate: bool = True) -> Rule:
         check=data.get("check"),
         engine=data.get("engine"),
         tags=tuple(data.get("tags", ())),
+        default=data.get("default", True) is not False,
+        default_reason=str(data.get("default_reason", "")).strip(),
+        severity_reason=str(data.get("severity_reason", "")).strip(),
+    )
+
+
+def _validate_check(path: str, check: str, folder: str, shipped: bool) -> None:
+    """A shipped rule's check is a function of ecrlint; anyone else's is a function in a Python file
+    of the rule's own folder, imported by path: never a module name, which would import whatever
+    the working directory or the installed packages hold under that name."""
+    where = f"{path}:{_line_of(path, 'check')}"
+    target, _, function = check.partition(":")
+    if shipped:
+        if not target.startswith("ecrlint.") or not function.isidentifier():
+            raise CatalogError(f"{where}: check: a shipped rule's check must be a function of ecrlint")
+        return
+    if not _CHECK_FILE.match(target) or not function.isidentifier():
+        raise CatalogError(
+            f"{where}: check: {check!r} must name a Python file in the rule's folder and a function in it,"
+            " e.g. `check: check.py:run`"
+        )
+    if check_file(folder, check) is None:
+        raise CatalogError(f"{where}: check: {target} is not a file in {os.path.dirname(path) or '.'}")
+
+
+def _validate_query(path: str, query: str, message: str | None) -> None:
+    """Compile the query now, so that a syntax error or a path the model does not have (`r.nmae`)
+    is an error naming the rule file and line rather than a rule that never fires."""
+    from .query import QueryError, compile_query, path_problem
+
+    try:
+        compiled = compile_query(query)
+    except QueryError as err:
+        line, col = _query_position(path, err.line, err.col)
+        raise CatalogError(f"{path}:{line}:{col}: query: {err.message}") from None
+    for placeholder in re.findall(r"\{([a-z_][a-z0-9_.]*)\}", message or ""):
+        steps = tuple(placeholder.split("."))
+        problem = steps[0] == compiled.var and path_problem(compiled.kinds, steps)
+        if problem:
+            raise CatalogError(f"{path}:{_line_of(path, 'message')}: message: {problem}")
+
+
+def _query_position(path: str, line: int, col: int) -> tuple[int, int]:
+    """Where line `line`, column `col` of the query text is in the rule file: below `query: |` (or
+    `>`) the text starts on the next line, indented; otherwise it is on the key's own line."""
+    start = _line_of(path, "query")
+    with open(path, encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    head = lines[start - 1].partition(":")[2].strip() if start <= len(lines) else ""
+    if not head.startswith(("|", ">")):
+        return start, col
+    target = start + line
+    text = lines[target - 1] if target <= len(lines) else ""
+    return target, col + len(text) - len(text.lstrip(" "))
+
+
+def check_file(folder: str, check: str) -> str | None:
+    """The Python file a custom rule's `check:` names, when it is a file of the rule's own folder."""
+    target = check.partition(":")[0]
+    if not _CHECK_FILE.match(target):
+        return None
+    real = os.path.realpath(os.path.join(folder, target))
+    if os.path.dirname(real) != os.path.realpath(folder) or not os.path.isfile(real):
+        return None
+    return real
+
+
+def is_shipped(rule: Rule) -> bool:
+    return not rule.folder or _inside(rule.folder, builtin_rules_dir())
+
+
+def _inside(path: str, directory: str) -> bool:
+    path, directory = os.path.realpath(path), os.path.realpath(directory)
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
+
+
+def _refuse_python(rule: Rule, directory: str) -> None:
+    path = os.path.join(rule.folder, "rule.yaml")
+    raise CatalogError(
+        f"{path}:{_line_of(path, 'check')}: {rule.id} runs Python ({rule.check}), and its folder {directory}"
+        " comes from a configuration file, not from --rules on the command line: Python rules named by a"
+        f" configuration run only with `allow-python-rules: true` in it and {PYTHON_RULES_VARIABLE}=1 in the"
+        " environment"
     )
 
 
@@ -149,16 +244,24 @@ def _rule_files(directory: str) -> list[str]:
     return sorted(found)
 
 
-def load_catalog(extra_dirs: tuple[str, ...] = (), validate_builtin: bool = False) -> list[Rule]:
-    """All rules, built-in first then user rule folders; ids and names must be unique."""
+def load_catalog(
+    extra_dirs: tuple[str, ...] = (), validate_builtin: bool = False, python_rules: bool = False
+) -> list[Rule]:
+    """All rules, built-in first then user rule folders; ids and names must be unique. A user rule
+    with a Python check is an error unless `python_rules` says the user chose to run Python from
+    `extra_dirs` (named on the command line, or allowed explicitly): a scanned repository's
+    configuration must not run code on its own say."""
     rules: list[Rule] = []
     builtin = builtin_rules_dir()
     for directory in (builtin, *extra_dirs):
         if not os.path.isdir(directory):
             raise CatalogError(f"{directory}: rules directory not found")
-        rules.extend(
-            load_rule(path, validate=directory != builtin or validate_builtin) for path in _rule_files(directory)
-        )
+        shipped = directory == builtin
+        for path in _rule_files(directory):
+            rule = load_rule(path, validate=not shipped or validate_builtin, shipped=shipped)
+            if rule.check is not None and not shipped and not python_rules:
+                _refuse_python(rule, directory)
+            rules.append(rule)
     seen: dict[str, str] = {}
     for rule in rules:
         for key in (rule.id, rule.name):

@@ -7,12 +7,17 @@ It reads the model only, never files, and reports located nodes; helpers below b
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .findings import Match, Scenario, Undecided
 from .model import ModelObject
 from .values import Value
+
+if TYPE_CHECKING:
+    from .catalog import Rule
 
 DEFAULT_INTERNAL_MARKERS = ("internal", "private", "confidential", "proprietary", "corp", "restricted")
 
@@ -26,6 +31,8 @@ class Options:
     protected_tags: tuple[str, ...] = ("latest",)
     lifecycle_budget: int = 300  # examples per lifecycle property search; fixed, so results never depend on speed
     replication_account_threshold: int = 3
+    # CloudFormation parameter values a deployment passes (`--parameters FILE`), pinned in every template
+    cfn_parameters: tuple[tuple[str, str], ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -58,3 +65,42 @@ def scenario_of(obj: ModelObject) -> Scenario | None:
     """The Terraform scenario (named variable files) an object was evaluated in, if any."""
     name = obj.extra.get("scenario")
     return Scenario(name, tuple(obj.extra["scenarios"])) if name is not None else None
+
+
+def load_check(rule: Rule) -> Callable:
+    """The function a rule's `check:` names. A shipped rule's is imported from ecrlint; any other
+    rule's is loaded from the Python file in its own folder, by path (the loader checks that at
+    load time and again here), so no module of the working directory or of the installed packages
+    is ever imported on a rule file's say."""
+    import importlib
+    import importlib.util
+
+    from .catalog import CatalogError, check_file, is_shipped
+
+    target, _, function = (rule.check or "").partition(":")
+    where = f"{rule.folder}/rule.yaml"
+    if not target.endswith(".py"):
+        if not (target.startswith("ecrlint.") and is_shipped(rule)):
+            raise CatalogError(f"{where}: check: {rule.check!r} is not a Python file of the rule's folder")
+        return getattr(importlib.import_module(target), function)
+    path = check_file(rule.folder, rule.check or "")
+    if path is None:
+        raise CatalogError(f"{where}: check: {target} is not a file in {rule.folder}")
+    name = f"ecrlint_rule_{rule.id}_{target[:-3]}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise CatalogError(f"{where}: check: cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and typing in the check look their module up
+    try:
+        spec.loader.exec_module(module)
+    except Exception as err:  # the rule's own code: report where, as for any broken rule file
+        sys.modules.pop(name, None)
+        raise CatalogError(f"{where}: check: {path} failed to load: {type(err).__name__}: {err}") from None
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    found = getattr(module, function, None)
+    if not callable(found):
+        raise CatalogError(f"{where}: check: {path} has no function {function}")
+    return found

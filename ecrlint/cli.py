@@ -40,12 +40,27 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--config", help="configuration file (default: nearest .ecrlint.yaml or pyproject.toml)")
     check.add_argument("--baseline", help="suppress findings recorded in this baseline file")
     check.add_argument("--write-baseline", metavar="FILE", help="record the current findings as a baseline")
-    check.add_argument("--select", action="append", default=[], help="only these rule ids, prefixes or names")
+    check.add_argument(
+        "--select", action="append", default=[], help="only these rule ids, prefixes or names (ALL: every rule)"
+    )
+    check.add_argument(
+        "--extend-select", action="append", default=[], help="add these rules to the default set (or to --select)"
+    )
     check.add_argument("--ignore", action="append", default=[], help="skip these rule ids, prefixes or names")
     check.add_argument("--rules", action="append", default=[], metavar="DIR", help="add a folder of custom rules")
+    check.add_argument(
+        "--module-models",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="add a folder of Terraform module models (for modules not on disk before terraform init)",
+    )
     check.add_argument("--exclude", action="append", default=[], help="gitignore-style pattern to skip")
     check.add_argument("--var-file", action="append", default=[], help="Terraform variable file")
     check.add_argument("--account-id", help="the AWS account the configuration deploys to")
+    check.add_argument(
+        "--parameters", metavar="FILE", help="CloudFormation parameter values (the AWS CLI's JSON parameters file)"
+    )
     check.add_argument("--internal-marker", action="append", default=[], help="word that marks internal images")
     check.add_argument("--protected-tag", action="append", default=[], help="tag glob lifecycle must keep")
     check.add_argument("--lifecycle-budget", type=int, help="examples per lifecycle property search")
@@ -69,12 +84,17 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--statistics", action="store_true", help="print the number of findings per rule instead")
     check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
-    sub.add_parser("rules", help="list the rules")
+    rules = sub.add_parser("rules", help="list the rules")
+    rules.add_argument("--rules", action="append", default=[], metavar="DIR", help="include a folder of custom rules")
     docs = sub.add_parser("docs", help="write one Markdown page per rule")
     docs.add_argument("directory", help="output folder, e.g. docs/rules")
     explain = sub.add_parser("explain", help="explain one rule")
     explain.add_argument("rule", help="rule id or name")
+    explain.add_argument("--rules", action="append", default=[], metavar="DIR", help="include a folder of custom rules")
     explain.add_argument("--full", action="store_true", help="also show the flagged and accepted examples")
+    test_rules = sub.add_parser("test-rules", help="run a custom rules folder's bad_/good_ fixtures")
+    test_rules.add_argument("directory", help="folder of custom rules, as given to --rules")
+    test_rules.add_argument("--update-snapshots", action="store_true", help="write each rule's findings.snap.json")
 
     lifecycle = sub.add_parser("lifecycle", help="lifecycle policy tools")
     lifecycle.add_argument("action", choices=("simulate",), help="see `ecrlint lifecycle simulate --help`")
@@ -115,6 +135,22 @@ def _settings(args):
         protected_tags=tuple(args.protected_tag or config.get("protected-tags", ["latest"])),
         replication_account_threshold=config.get("replication-threshold", 3),
     )
+    module_models = [os.path.abspath(d) for d in args.module_models] or config.paths("module-models")
+    for folder in module_models:
+        if not os.path.isdir(folder):
+            raise UsageError(f"no such module model folder: {folder}")
+    if module_models:
+        options.extra["module_models"] = tuple(module_models)
+    parameters_file = os.path.abspath(args.parameters) if args.parameters else None
+    if parameters_file is None and config.get("parameters"):
+        parameters_file = os.path.normpath(os.path.join(config.directory, config.get("parameters")))
+    if parameters_file:
+        from .model.adapters.cfn_parameters import ParametersError, read_parameters_file
+
+        try:
+            options.cfn_parameters = tuple(sorted(read_parameters_file(parameters_file).items()))
+        except ParametersError as err:
+            raise UsageError(str(err)) from None
     budget = args.lifecycle_budget if args.lifecycle_budget is not None else config.get("lifecycle-budget")
     if budget is not None:
         if budget < 1:
@@ -125,9 +161,9 @@ def _settings(args):
         if not os.path.isfile(var_file):
             where = "" if args.var_file else f"{config.path}: var-files: "
             raise UsageError(f"{where}no such variable file: {var_file}")
-    baseline = args.baseline or (
-        os.path.join(config.directory, config.get("baseline")) if config.get("baseline") else None
-    )
+    # The file's `baseline` is one path, relative to the file's folder (not a list like rules-dirs).
+    configured = config.get("baseline")
+    baseline = args.baseline or (os.path.normpath(os.path.join(config.directory, configured)) if configured else None)
     from .cache import default_directory
 
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
@@ -143,8 +179,10 @@ def _settings(args):
             for root, named in config.get("scenarios", {}).items()
         },
         select=_split(args.select) or config.get("select", []),
+        extend_select=[*config.get("extend-select", []), *_split(args.extend_select)],
         ignore=_split(args.ignore) or config.get("ignore", []),
         rules_dirs=tuple(args.rules) or tuple(config.paths("rules-dirs")),
+        python_rules=_python_rules_allowed(args.rules, config),
         severity=config.get("severity", {}),
         per_path_ignores=config.get("per-path-ignores", {}),
         config_path=config.path,
@@ -156,6 +194,17 @@ def _settings(args):
         ),
     )
     return settings, args.fail_on or config.get("fail-on", "low")
+
+
+def _python_rules_allowed(command_line_dirs: list[str], config) -> bool:
+    """Python checks run from rule folders the user named (`--rules`); from folders a configuration
+    names only when that configuration says `allow-python-rules: true` and the environment agrees
+    (ECRLINT_ALLOW_PYTHON_RULES=1): a scanned repository's own file cannot grant itself consent."""
+    from .catalog import PYTHON_RULES_VARIABLE
+
+    if command_line_dirs:
+        return True
+    return config.get("allow-python-rules") is True and os.environ.get(PYTHON_RULES_VARIABLE) == "1"
 
 
 def run_check(args) -> int:
@@ -229,7 +278,7 @@ def _catalog(args, settings):
 
     config = settings.config_path
     try:
-        catalog = load_catalog(settings.rules_dirs)
+        catalog = load_catalog(settings.rules_dirs, python_rules=settings.python_rules)
     except CatalogError as err:
         raise UsageError(f"{config}: rules-dirs: {err}" if config and not args.rules else str(err)) from None
     if config:
@@ -345,24 +394,39 @@ def _discard_stdout() -> None:
         pass
 
 
-def run_rules() -> int:
-    from .catalog import load_catalog
+def _catalog_with(rules_dirs: list[str]):
+    """The shipped rules and the custom ones named on the command line."""
+    from .catalog import CatalogError, load_catalog
 
-    catalog = load_catalog()
+    try:
+        return load_catalog(tuple(rules_dirs), python_rules=True)
+    except CatalogError as err:
+        raise UsageError(str(err)) from None
+
+
+def run_rules(rules_dirs: list[str]) -> int:
+    catalog = _catalog_with(rules_dirs)
     width = max(len(r.name) for r in catalog)
-    write_stdout(f"{rule.id}  {rule.name:<{width}}  {rule.severity:<8}  {rule.title}\n" for rule in catalog)
+    lines = []
+    for rule in catalog:
+        selection = "default" if rule.default else "opt-in"
+        lines.append(f"{rule.id}  {rule.name:<{width}}  {rule.severity:<8}  {selection:<7}  {rule.title}\n")
+    lines.append("\nopt-in rules run with --extend-select ID (or --select ALL)\n")
+    write_stdout(lines)
     return EXIT_CLEAN
 
 
-def run_explain(selector: str, full: bool = False) -> int:
+def run_explain(selector: str, rules_dirs: list[str], full: bool = False) -> int:
     """What a rule flags, why and how to fix it; `full` adds its flagged and accepted examples."""
-    from .catalog import load_catalog
-
-    catalog = load_catalog()
+    catalog = _catalog_with(rules_dirs)
     rule = next((r for r in catalog if r.id == selector.upper() or r.name == selector), None)
     if rule is None:
         raise UsageError(f"unknown rule: {selector}")
-    out = [f"{rule.id} {rule.name} [{rule.severity}]", rule.title, "", "Why", rule.rationale, "", "How to fix"]
+    out = [f"{rule.id} {rule.name} [{rule.severity}]", rule.title, ""]
+    if rule.default_reason:
+        selection = "On by default" if rule.default else "Opt-in (--extend-select " + rule.id + ")"
+        out += [f"{selection}: {rule.default_reason}", ""]
+    out += ["Why", rule.rationale, "", "How to fix"]
     out.append(rule.remediation_text())
     out += ["", f"More: {rule.help_uri}"]
     for fixture in rule.fixtures() if full else ():
@@ -377,6 +441,25 @@ def run_explain(selector: str, full: bool = False) -> int:
     return EXIT_CLEAN
 
 
+def run_test_rules(directory: str, update_snapshots: bool) -> int:
+    from .catalog import CatalogError
+    from .ruletest import run_rule_tests
+
+    if not os.path.isdir(directory):
+        raise UsageError(f"{directory}: rules directory not found")
+    try:
+        outcomes = run_rule_tests(directory, update_snapshots)
+    except CatalogError as err:
+        raise UsageError(str(err)) from None
+    if not outcomes:
+        raise UsageError(f"{directory}: no rule.yaml found")
+    for outcome in outcomes:
+        sys.stdout.write(outcome.line() + "\n")
+    failed = sum(1 for o in outcomes if o.problem is not None)
+    sys.stdout.write(f"{len(outcomes) - failed} passed, {failed} failed\n")
+    return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
@@ -385,9 +468,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return run_check(args)
         if args.command == "rules":
-            return run_rules()
+            return run_rules(args.rules)
         if args.command == "explain":
-            return run_explain(args.rule, args.full)
+            return run_explain(args.rule, args.rules, args.full)
+        if args.command == "test-rules":
+            return run_test_rules(args.directory, args.update_snapshots)
         if args.command == "docs":
             from .catalog import load_catalog
             from .docs import write_pages

@@ -23,6 +23,17 @@ def _examples(rule: Rule, prefix: str) -> list[tuple[str, str, str]]:
     return out[:3]
 
 
+def _selection(rule: Rule) -> list[str]:
+    """Whether the rule runs by default, and why; and why its severity, where the rule says."""
+    if rule.default:
+        lines = [f"On by default. {rule.default_reason}".rstrip()]
+    else:
+        lines = [f"Opt-in: enable with `--extend-select {rule.id}`. {rule.default_reason}".rstrip()]
+    if rule.severity_reason:
+        lines += ["", f"Why {rule.severity}: {rule.severity_reason}"]
+    return [*lines, ""]
+
+
 def rule_page(rule: Rule) -> str:
     parts = [
         f"# {rule.id} {rule.name}",
@@ -31,6 +42,7 @@ def rule_page(rule: Rule) -> str:
         "",
         f"Severity: {rule.severity} · Category: {rule.category} · Inputs: {', '.join(rule.inputs)} · Since: {rule.since}",
         "",
+        *_selection(rule),
         "## Why is this a problem?",
         "",
         rule.rationale,
@@ -52,8 +64,11 @@ def rule_page(rule: Rule) -> str:
 
 
 def index_page(rules: list[Rule]) -> str:
-    rows = ["# ecrlint rules", "", "| id | name | severity | title |", "|---|---|---|---|"]
-    rows += [f"| [{r.id}]({r.id}.md) | `{r.name}` | {r.severity} | {r.title} |" for r in rules]
+    rows = ["# ecrlint rules", "", "| id | name | severity | default | title |", "|---|---|---|---|---|"]
+    rows += [
+        f"| [{r.id}]({r.id}.md) | `{r.name}` | {r.severity} | {'on' if r.default else 'opt-in'} | {r.title} |"
+        for r in rules
+    ]
     return "\n".join(rows) + "\n"
 
 

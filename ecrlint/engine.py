@@ -9,7 +9,7 @@ from collections.abc import Callable
 from .catalog import Rule
 from .checks import CheckContext, Options
 from .discover import MAX_FILES, Discovery
-from .findings import Finding, Match, Undecided, finding_from
+from .findings import MODULE_NOT_ANALYSED, Finding, Match, Undecided, finding_from
 from .graph import bind
 from .model import Model
 from .model.adapters import AdapterContext, AdapterResult, Diagnostic
@@ -92,9 +92,9 @@ def build_model(
 
 
 def _check_function(rule: Rule):
-    module_name, _, function = rule.check.partition(":")
-    module = importlib.import_module(module_name)
-    return getattr(module, function)
+    from .checks import load_check
+
+    return load_check(rule)
 
 
 def evaluate(
@@ -124,6 +124,7 @@ def evaluate(
                 undecided.append((rule.id, item))
         if rule.check and last_use.get(rule.check.partition(":")[0]) == n:
             _release(rule.check.partition(":")[0])
+    undecided.extend(("ECR900", record) for record in not_analysed(model))
     from .scenarios import merge_findings, merge_undecided
 
     findings = sorted(set_unique(merge_findings(findings)), key=Finding.sort_key)
@@ -155,5 +156,15 @@ def set_unique(findings: list[Finding]) -> list[Finding]:
 def diagnostics_check(model: Model, ctx: CheckContext):
     """ECR900: every input that could not be read or parsed, where the parser stopped."""
     for diagnostic in model.diagnostics:
-        if isinstance(diagnostic, Diagnostic) and diagnostic.rule_id == "ECR900":
+        if isinstance(diagnostic, Diagnostic) and diagnostic.rule_id == "ECR900" and not diagnostic.undecided:
             yield Match(message=diagnostic.message, span=diagnostic.span, address=diagnostic.address)
+
+
+def not_analysed(model: Model) -> list[Undecided]:
+    """Inputs that could not be analysed at all (modules not on disk): undecided in every run,
+    whichever rules are selected, since any rule could have fired on them."""
+    return [
+        Undecided(d.message, d.span, d.address, MODULE_NOT_ANALYSED)
+        for d in model.diagnostics
+        if isinstance(d, Diagnostic) and d.undecided
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,9 @@ class Scenario:
 
     name: str
     of: tuple[str, ...]
+
+
+MODULE_NOT_ANALYSED = "module-not-analysed"  # the pointer of an undecided record about a module ecrlint cannot read
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ class Finding:
     @property
     def fingerprint(self) -> str:
         """Stable across unrelated edits: rule, file, resource and attribute, never line numbers."""
-        key = "\x1f".join((self.rule_id, self.span.path, self.address or "", self.pointer, _message_key(self)))
+        key = "\x1f".join((self.rule_id, self.span.path, self.address or "", stable_pointer(self), _message_key(self)))
         return hashlib.sha256(key.encode()).hexdigest()[:32]
 
     def sort_key(self) -> tuple:
@@ -76,9 +80,27 @@ class Finding:
         return (s.path, s.start_line, s.start_col, self.rule_id, s.end_line, s.end_col, self.message)
 
 
+_LINE_NUMBERS = re.compile(r"\b(lines?) \d+(?:\s*-\s*\d+)?")
+
+
+def without_line_numbers(text: str) -> str:
+    return _LINE_NUMBERS.sub(r"\1", text)
+
+
+def stable_pointer(finding: Finding) -> str:
+    """Where inside the resource, never a line number.
+
+    Text inputs (Dockerfiles, buildspecs, scripts) point at `line 9`, which moves with every edit
+    above it; their message names the instruction and image instead, so it stands in, with line
+    numbers taken out."""
+    if finding.pointer.startswith("line") and _LINE_NUMBERS.fullmatch(finding.pointer):
+        return without_line_numbers(finding.message)
+    return finding.pointer
+
+
 def _message_key(finding: Finding) -> str:
     # Resource-less findings (parse errors, file-level) need the message to stay distinct.
-    return "" if finding.address else finding.message
+    return "" if finding.address else without_line_numbers(finding.message)
 
 
 def finding_from(rule_id: str, rule_name: str, severity: str, match: Match) -> Finding:

@@ -11,7 +11,9 @@ checked again, and any difference is a miss.
 Reads are seen through an audit hook (`open`, `os.listdir`, `os.scandir`) that records only while a
 run is being recorded; existence tests, which are not audited, are recorded by the adapters that
 make them (`probed`); children forked for a run hand their records back with their results. A run
-during which an input was modified is not stored. The entry is stored like every cache entry (JSON,
+during which an input changed is not stored: each discovered file must have, at the end, the
+content hash and stat (inode change time included, which `touch` cannot set back) it had when the
+key was made, and no other file the run read may have changed after the run started. The entry is stored like every cache entry (JSON,
 signed), so `--no-cache` and a corrupt or foreign entry behave as for the other cache entries.
 """
 
@@ -102,7 +104,7 @@ def code_digest() -> str:
         for folder, dirs, names in os.walk(root):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(names):
-                if name.endswith((".py", ".json", ".lark", ".yaml", ".yml")):
+                if name.endswith((".py", ".json", ".lark", ".yaml", ".yml", ".tf")):  # .tf: module models
                     path = os.path.join(folder, name)
                     digest.update(os.path.relpath(path, root).encode("utf-8", "surrogateescape") + b"\0")
                     digest.update((file_digest(path) or "-").encode() + b"\0")
@@ -136,8 +138,26 @@ def folder_digest(path: str) -> str | None:
         return None
 
 
-def run_key(settings: Any, catalog: list, discovery: Any) -> str:
-    """The key of a run: everything it is given, with the content of every discovered file."""
+def input_state(discovery: Any) -> dict[str, tuple]:
+    """For each discovered file: its content hash and what `stat` says of it, inode change time
+    included (a write changes it, and unlike the modification time `touch` cannot set it back).
+    The stat comes first, so a write after it shows in the second look even if it reached the hash."""
+    state = {}
+    for source in discovery.files:
+        state[source.abspath] = (_stat_signature(source.abspath), file_digest(source.abspath))
+    return state
+
+
+def _stat_signature(path: str) -> tuple | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def run_key(settings: Any, catalog: list, discovery: Any, inputs: dict[str, tuple]) -> str:
+    """The key of a run: everything it is given, with the content hash of every discovered file."""
     from .cache import content_key
 
     parts = [
@@ -149,7 +169,8 @@ def run_key(settings: Any, catalog: list, discovery: Any) -> str:
         repr((discovery.roots, discovery.missing, discovery.skipped, discovery.truncated)),
     ]
     for source in discovery.files:
-        parts.append(f"{source.path}\0{source.abspath}\0{source.kind}\0{source.root}\0{file_digest(source.abspath)}")
+        digest = inputs[source.abspath][1]
+        parts.append(f"{source.path}\0{source.abspath}\0{source.kind}\0{source.root}\0{digest}")
     return content_key(NAMESPACE, *parts)
 
 
@@ -184,16 +205,24 @@ def dependencies(records: dict[str, set[str]], discovery: Any) -> dict[str, dict
     return {"files": files, "folders": folders}
 
 
-def unchanged_since(started: float, discovery: Any, deps: dict[str, dict[str, str | None]]) -> bool:
-    """True when no input was modified after `started` (the run's start): a file changed while it was
-    being analysed would pair one content's hash with another's findings."""
-    paths = [f.abspath for f in discovery.files] + list(deps["files"]) + list(deps["folders"])
-    for path in paths:
+def unchanged_since(started: float, inputs: dict[str, tuple], deps: dict[str, dict[str, str | None]]) -> bool:
+    """True when no input changed while the run read it, so that its findings belong to the content
+    hashes the entry is filed under. A discovered file must have the same content hash and stat
+    (inode change time included) as when the key was made: content edited during the run and given
+    its old modification time back still shows. The other files and folders the run read are only
+    known at its end, where they are hashed: any of them changed (its inode) after the run started
+    may have been read with another content."""
+    for path, state in inputs.items():
+        if (_stat_signature(path), file_digest(path)) != state:
+            return False
+    started_ns = int(started * 1e9)
+    for path in list(deps["files"]) + list(deps["folders"]):
         try:
-            if os.stat(path).st_mtime >= started:
-                return False
+            info = os.stat(path)
         except OSError:
             continue
+        if max(info.st_mtime_ns, info.st_ctime_ns) >= started_ns:
+            return False
     return True
 
 
@@ -203,9 +232,30 @@ def unchanged(deps: dict[str, dict[str, str | None]]) -> bool:
     )
 
 
+def usable(entry: Any) -> bool:
+    """True for a stored run of the right shape whose other inputs are as they were. An entry is
+    signed, so only this cache wrote it; but another build with the same version number may have
+    written another shape, and that must be a miss, not a crash."""
+    from .findings import SEVERITY_RANK, Finding, Undecided
+    from .serial import conforms
+
+    shape = dict[str, Any]
+    if not conforms(entry, shape) or set(entry) != {"findings", "undecided", "deps"}:
+        return False
+    deps = entry["deps"]
+    if not conforms(deps, dict[str, dict[str, str | None]]) or set(deps) != {"files", "folders"}:
+        return False
+    if not conforms(entry["findings"], list[Finding]) or not conforms(entry["undecided"], list[tuple[str, Undecided]]):
+        return False
+    if any(f.severity not in SEVERITY_RANK for f in entry["findings"]):
+        return False
+    return unchanged(deps)
+
+
 __all__ = [
     "NAMESPACE",
     "dependencies",
+    "input_state",
     "merge",
     "probed",
     "recorded",
@@ -215,5 +265,6 @@ __all__ = [
     "take_folders",
     "unchanged",
     "unchanged_since",
+    "usable",
     "__version__",
 ]

@@ -30,9 +30,13 @@ class Settings:
     exclude: tuple[str, ...] = ()
     var_files: list[str] = field(default_factory=list)
     scenarios: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # absolute root -> name -> files
-    select: list[str] = field(default_factory=list)
+    select: list[str] = field(default_factory=list)  # empty: the default rule set
+    extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     rules_dirs: tuple[str, ...] = ()
+    # Python checks in rules_dirs may run: the folders were named on the command line, or their
+    # configuration allows it and so does the environment. Off, so a scanned repository never runs code.
+    python_rules: bool = False
     severity: dict[str, str] = field(default_factory=dict)  # rule id or name -> severity
     per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
     config_path: str | None = None
@@ -41,6 +45,13 @@ class Settings:
     cache_dir: str | None = None  # None: no cache on disk
     jobs: int = 1
     not_inputs: tuple[str, ...] = ()  # ecrlint's own files (config, baseline, reports): never scanned
+    today: str = field(default_factory=lambda: _today())  # yyyy-mm-dd: expiring suppressions; part of the run key
+
+
+def _today() -> str:
+    from datetime import date
+
+    return date.today().isoformat()
 
 
 @dataclass
@@ -53,19 +64,29 @@ class RunResult:
     model: Model
 
 
-def _matches(rule: Rule, selectors: list[str]) -> bool:
-    return any(rule.id.startswith(s.upper()) or rule.name == s for s in selectors)
+# Parse errors and suppression hygiene are reported whatever --select says; only --ignore drops them.
+ALWAYS_ON = ("ECR900",)  # an input that cannot be parsed is reported whatever --select says, as ruff does
 
 
-ALWAYS_SELECTED = ("ECR900",)  # an input that cannot be parsed is reported whatever --select says
+def _matches(rule: Rule, selectors) -> bool:
+    return any(s.upper() == "ALL" or rule.id.startswith(s.upper()) or rule.name == s for s in selectors)
 
 
-def choose_rules(catalog: list[Rule], select: list[str], ignore: list[str]) -> list[Rule]:
+def choose_rules(
+    catalog: list[Rule], select: list[str], ignore: list[str], extend_select: list[str] | tuple = ()
+) -> list[Rule]:
+    """As ruff does: `select` replaces the default set, `extend_select` adds to it, `ignore` removes.
+
+    The default set is the rules whose finding means "act" (`default: true` in rule.yaml); `ALL`
+    selects every rule."""
     known = {r.id for r in catalog} | {r.name for r in catalog}
-    for selector in select + ignore:
+    for selector in [*select, *extend_select, *ignore]:
+        if selector.upper() == "ALL":
+            continue
         if not any(r.id.startswith(selector.upper()) for r in catalog) and selector not in known:
             raise RunError(f"unknown rule or prefix: {selector}")
-    chosen = [r for r in catalog if not select or _matches(r, select) or r.id in ALWAYS_SELECTED]
+    base = {r.id for r in catalog if (_matches(r, select) if select else r.default)}
+    chosen = [r for r in catalog if r.id in base or r.id in ALWAYS_ON or _matches(r, extend_select)]
     return [r for r in chosen if not _matches(r, ignore)]
 
 
@@ -100,8 +121,8 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
     from .cache import MISSING, current
 
     cwd = settings.cwd or os.getcwd()
-    catalog = catalog if catalog is not None else load_catalog(settings.rules_dirs)
-    rules = choose_rules(catalog, settings.select, settings.ignore)
+    catalog = catalog if catalog is not None else load_catalog(settings.rules_dirs, python_rules=settings.python_rules)
+    rules = choose_rules(catalog, settings.select, settings.ignore, settings.extend_select)
     cache = current()
     if cache.directory is None or any(r.check and not r.check.startswith("ecrlint.") for r in rules):
         # A custom rule's Python check can change without any input changing: no whole-run cache then.
@@ -113,15 +134,16 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
     try:
         discovery = _discover(settings, cwd)
         runcache.take_folders()  # discovery's walk: the discovered file list in the key says what counts
-        key = runcache.run_key(settings, catalog, discovery)
+        inputs = runcache.input_state(discovery)
+        key = runcache.run_key(settings, catalog, discovery, inputs)
         hit = cache.get(runcache.NAMESPACE, key)
-        if hit is not MISSING and isinstance(hit, dict) and runcache.unchanged(hit.get("deps", {})):
+        if hit is not MISSING and runcache.usable(hit):
             return RunResult(hit["findings"], hit["undecided"], len(discovery.files), catalog, rules, Model())
         result = _analyse(settings, catalog, rules, discovery, cwd)
     finally:
         records = runcache.stop_recording()
     deps = runcache.dependencies(records, discovery)
-    if runcache.unchanged_since(started, discovery, deps):
+    if runcache.unchanged_since(started, inputs, deps):
         entry = {"findings": result.findings, "undecided": result.undecided, "deps": deps}
         cache.put(runcache.NAMESPACE, key, entry, remember=False)
     return result
@@ -217,7 +239,7 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
     if settings.per_path_ignores and settings.config_path:
         directives += config_directives(settings.per_path_ignores, display_path(settings.config_path, cwd))
     selected = {r.id for r in rules}
-    result = apply_suppressions(findings, directives, catalog, selected, cwd)
+    result = apply_suppressions(findings, directives, catalog, selected, cwd, settings.today)
     findings = result.findings + [f for f in result.hygiene if f.rule_id in selected]
 
     if settings.baseline:
@@ -225,7 +247,9 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
             entries = read_baseline(settings.baseline)
         except (OSError, ValueError) as err:
             raise RunError(f"cannot read baseline {settings.baseline}: {err}") from None
-        findings, stale = apply_baseline(findings, entries, display_path(settings.baseline, cwd), catalog, cwd)
+        scanned = {os.path.normpath(os.path.abspath(f.abspath)) for f in discovery.files}
+        baseline_path = display_path(settings.baseline, cwd)
+        findings, stale = apply_baseline(findings, entries, baseline_path, catalog, cwd, scanned, selected)
         findings += [f for f in stale if f.rule_id in selected]
 
     findings.sort(key=Finding.sort_key)

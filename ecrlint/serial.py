@@ -127,3 +127,54 @@ def decode(data: Any) -> Any:
     except (TypeError, ValueError, KeyError) as err:
         raise DecodeError(str(err)) from None
     raise DecodeError("unexpected object")
+
+
+def conforms(value: Any, hint: Any) -> bool:
+    """True when `value` has the shape the type `hint` describes, down to the fields of dataclasses:
+    a decoded entry is checked before it is used, so a well-signed entry of the wrong shape (from
+    another build with the same version number) is a miss rather than a crash."""
+    import types
+    import typing
+
+    if hint is Any or hint is object:
+        return True
+    if hint is None or hint is type(None):
+        return value is None
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(conforms(value, arg) for arg in args)
+    if origin is typing.Literal:
+        return value in args
+    if origin is tuple:
+        if not isinstance(value, tuple):
+            return False
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(conforms(v, args[0]) for v in value)
+        return len(args) == len(value) and all(conforms(v, a) for v, a in zip(value, args))
+    if origin is list:
+        return isinstance(value, list) and all(conforms(v, args[0]) for v in value) if args else isinstance(value, list)
+    if origin is dict:
+        if not isinstance(value, dict):
+            return False
+        return not args or all(conforms(k, args[0]) and conforms(v, args[1]) for k, v in value.items())
+    if isinstance(hint, type):
+        if not isinstance(value, hint):
+            return False
+        if dataclasses.is_dataclass(hint):
+            fields = _field_hints(hint)
+            return all(conforms(getattr(value, name), fields[name]) for name in fields)
+        return True
+    return False
+
+
+def _field_hints(cls: type) -> dict[str, Any]:
+    import typing
+
+    hints = _HINTS.get(cls)
+    if hints is None:
+        names = {f.name for f in dataclasses.fields(cls)}
+        hints = _HINTS[cls] = {k: v for k, v in typing.get_type_hints(cls).items() if k in names}
+    return hints
+
+
+_HINTS: dict[type, dict[str, Any]] = {}

@@ -16,14 +16,11 @@ from .catalog import Rule
 from .discover import excluded
 from .findings import Finding, Suppression
 from .source import SourceFile, Span
+from .suppress_foreign import CFN_NAG, TABLES, equivalents, extent, read_comments
+from .suppress_foreign import CHECKOV as CHECKOV_EQUIVALENTS
 
-# Checkov checks with an ecrlint equivalent: their skip comments are honoured for that rule.
-CHECKOV_EQUIVALENTS = {
-    "CKV_AWS_51": "ECR101",  # Ensure ECR Image Tags are immutable
-    "CKV_AWS_163": "ECR102",  # Ensure ECR image scanning on push is enabled
-    "CKV_AWS_136": "ECR104",  # Ensure that ECR repositories are encrypted using KMS
-    "CKV_AWS_32": "ECR201",  # Ensure ECR policy is not set to public
-}
+# Words whose presence in a file means it may hold suppressions: files without any are skipped fast.
+_MARKERS = ("ecrlint", "checkov:skip", "tfsec:", "trivy:", "kics-scan")
 
 _DIRECTIVE = re.compile(
     r"(?:#|//)\s*ecrlint\s*:\s*(?P<kind>ignore-file|ignore)\b(?P<ids>[^\n]*?)(?:\s--\s*(?P<reason>[^\n]*))?\s*$"
@@ -43,16 +40,26 @@ class Directive:
     address: str | None = None  # covers findings on this resource (metadata)
     path_glob: str | None = None  # config per-path-ignores
     config_dir: str = ""
-    origin: str = "ecrlint"  # ecrlint | checkov | cdk-nag
+    origin: str = "ecrlint"  # ecrlint | cdk-nag, or another tool's: checkov | tfsec | trivy | kics | cfn-nag
     misplaced: bool = False  # an ignore-file below the top of the file
+    expires: str = ""  # yyyy-mm-dd (tfsec/Trivy `:exp:`): off after that day
+    module: str | None = None  # tfsec/Trivy comment on a module call: also covers that module's resources
+    inactive: str = ""  # why this suppression silences nothing here
     used: set[str] = field(default_factory=set)
 
+    @property
+    def foreign(self) -> bool:
+        """Written for another tool: honoured where it maps, never reported when it matches nothing."""
+        return self.origin in TABLES
+
     def covers(self, finding: Finding, cwd: str) -> bool:
-        if self.misplaced:
+        if self.misplaced or self.inactive:
             return False
         if self.path_glob is not None:
             rel = os.path.relpath(os.path.join(cwd, finding.span.path), self.config_dir).replace(os.sep, "/")
             return excluded(rel, (self.path_glob,))
+        if self.module and (finding.address or "").startswith((f"module.{self.module}.", f"module.{self.module}[")):
+            return True
         if self.address is not None:
             return finding.address == self.address or (
                 finding.address is not None and finding.address.startswith(self.address + ".")
@@ -123,8 +130,42 @@ def _scope(number: int, lines: list[str], ranges: list[tuple[int, int]]) -> tupl
     return following, following
 
 
+def _below(number: int, lines: list[str]) -> int:
+    """The first line under a comment (or a stack of comments) that is not itself a comment."""
+    following = number + 1
+    while following <= len(lines) and lines[following - 1].lstrip()[:1] in ("#", "/") and lines[following - 1].strip():
+        following += 1
+    return following
+
+
+def _foreign_directives(source: SourceFile, lines: list[str]) -> list[Directive]:
+    """tfsec, Trivy and KICS comments, covering what those tools would cover."""
+    found = []
+    yaml = source.kind == "yaml"
+    for number, comment in read_comments(lines):
+        span = Span(source.path, number, comment.column, number, len(lines[number - 1]) + 1)
+        common = {"origin": comment.origin, "reason": comment.text}
+        common.update(expires=comment.expires, inactive=comment.inactive)
+        if comment.target == "file":
+            found.append(Directive("inline", span, comment.names, file_wide=True, **common))
+            continue
+        if comment.target == "next-line":  # KICS ignore-line: exactly the line below the comment
+            covered = (number + 1, number + 1)
+        else:
+            covered = extent(lines, number if comment.target == "same-line" else _below(number, lines), yaml)
+        tfsec_like = comment.origin in ("tfsec", "trivy") and covered[0] <= len(lines)
+        call = _MODULE_CALL.match(lines[covered[0] - 1]) if tfsec_like else None
+        if call:
+            common["module"] = call.group(1)
+        found.append(Directive("inline", span, comment.names, lines=covered, **common))
+    return found
+
+
+_MODULE_CALL = re.compile(r'\s*module\s+"([^"]+)"\s*\{')
+
+
 def read_inline_directives(source: SourceFile, text: str) -> list[Directive]:
-    if "ecrlint" not in text and "checkov:skip" not in text:
+    if not any(marker in text for marker in _MARKERS):
         return []
     lines = text.splitlines()
     ranges = None
@@ -161,6 +202,8 @@ def read_inline_directives(source: SourceFile, text: str) -> list[Directive]:
                 )
         if stripped and not is_comment:
             header = False
+    if "tfsec:" in text or "trivy:" in text or "kics-scan" in text:
+        found.extend(_foreign_directives(source, lines))
     return found
 
 
@@ -206,6 +249,11 @@ def _metadata_entries(metadata) -> list[tuple[str, str, str]]:
         for item in checkov.get("skip", []) or []:
             if isinstance(item, dict) and item.get("id") in CHECKOV_EQUIVALENTS:
                 entries.append((item["id"], str(item.get("comment", "")), "checkov"))
+    cfn_nag = metadata.get("cfn_nag")
+    if isinstance(cfn_nag, dict):
+        for item in cfn_nag.get("rules_to_suppress", []) or []:
+            if isinstance(item, dict) and item.get("id") in CFN_NAG:
+                entries.append((item["id"], str(item.get("reason", "")), "cfn-nag"))
     return entries
 
 
@@ -267,12 +315,15 @@ class SuppressionResult:
     hygiene: list[Finding]  # ECR901 / ECR902
 
 
-def _resolve(name: str, directive: Directive, catalog: list[Rule]) -> str | None:
-    if directive.origin == "checkov" or name in CHECKOV_EQUIVALENTS:
-        return CHECKOV_EQUIVALENTS.get(name)
+def _resolve(name: str, directive: Directive, catalog: list[Rule]) -> list[str] | None:
+    """The rule ids a suppressed name stands for; None for an unknown name in ecrlint's own syntax."""
+    if directive.foreign:
+        return equivalents(directive.origin, name)  # [] when the other tool's check has no equivalent
+    if name in CHECKOV_EQUIVALENTS:
+        return [CHECKOV_EQUIVALENTS[name]]
     for rule in catalog:
         if name.upper() == rule.id or name == rule.name:
-            return rule.id
+            return [rule.id]
     return None
 
 
@@ -282,21 +333,25 @@ def apply_suppressions(
     catalog: list[Rule],
     selected: set[str],
     cwd: str,
+    today: str | None = None,
 ) -> SuppressionResult:
+    from datetime import date
+
+    today = today or date.today().isoformat()
     hygiene: list[Finding] = []
     resolved: list[tuple[Directive, str, str]] = []  # (directive, name as written, rule id)
     by_id = {r.id: r for r in catalog}
     for directive in directives:
-        if not directive.names:  # `# ecrlint:ignore` alone: it silences nothing, which its author did not mean
+        if not directive.names and directive.origin == "ecrlint":  # `# ecrlint:ignore` alone silences nothing
             hygiene.append(_hygiene(by_id, "ECR901", directive.span, "suppression names no rule: add the rule id"))
+        if directive.expires and directive.expires < today:
+            continue  # an expired tfsec/Trivy ignore is off in those tools too
         for name in directive.names:
-            rule_id = _resolve(name, directive, catalog)
-            if rule_id is None:
-                if directive.origin == "checkov":
-                    continue  # a checkov check without an ecrlint equivalent is checkov's business
+            rule_ids = _resolve(name, directive, catalog)
+            if rule_ids is None:
                 hygiene.append(_hygiene(by_id, "ECR902", directive.span, f"suppression names unknown rule {name!r}"))
                 continue
-            resolved.append((directive, name, rule_id))
+            resolved.extend((directive, name, rule_id) for rule_id in rule_ids)
     out: list[Finding] = []
     for finding in findings:
         marks = []
@@ -307,6 +362,8 @@ def apply_suppressions(
                     marks.append(Suppression(directive.kind, directive.reason))
         out.append(replace(finding, suppressions=tuple(dict.fromkeys(marks))) if marks else finding)
     for directive, name, rule_id in resolved:
+        if directive.foreign:
+            continue  # whether it still matches is the other tool's business
         if directive.misplaced:
             hygiene.append(
                 _hygiene(by_id, "ECR901", directive.span, "ignore-file has no effect below the top of the file")
@@ -337,13 +394,26 @@ def _hygiene(by_id: dict[str, Rule], rule_id: str, span: Span, message: str) -> 
 # -- baseline ----------------------------------------------------------------------------------
 
 
+# `module.app["x"].module.repo.` in front of an address: where the module was called from.
+_MODULE_PATH = re.compile(r'^(?:module\.[^.\[]+(?:\["(?:[^"\\]|\\.)*"\]|\[\d+\])?\.)+')
+
+
+def local_address(address: str | None) -> str:
+    """The address inside its own module: the same whether the module is scanned alone (pre-commit
+    on one file) or from a root that calls it, once or several times."""
+    return _MODULE_PATH.sub("", address or "")
+
+
 def _baseline_key(finding: Finding, base_dir: str, cwd: str) -> tuple[str, str, str, str, str]:
     """What identifies a finding across edits: rule, file (relative to the baseline), resource, attribute.
 
     Line numbers are left out on purpose; findings with no resource keep their message to stay distinct.
     """
+    from .findings import stable_pointer, without_line_numbers
+
     path = os.path.relpath(os.path.join(cwd, finding.span.path), base_dir).replace(os.sep, "/")
-    return (finding.rule_id, path, finding.address or "", finding.pointer, "" if finding.address else finding.message)
+    message = "" if finding.address else without_line_numbers(finding.message)
+    return (finding.rule_id, path, local_address(finding.address), stable_pointer(finding), message)
 
 
 def write_baseline(path: str, findings: list[Finding], cwd: str | None = None) -> None:
@@ -369,15 +439,29 @@ def read_baseline(path: str) -> list[dict]:
 
 
 def _entry_key(entry: dict) -> tuple[str, str, str, str, str]:
-    return (entry["rule"], entry["path"], entry.get("address", ""), entry.get("pointer", ""), entry.get("message", ""))
+    address = local_address(entry.get("address", ""))  # entries written with the module path still match
+    return (entry["rule"], entry["path"], address, entry.get("pointer", ""), entry.get("message", ""))
 
 
 def apply_baseline(
-    findings: list[Finding], entries: list[dict], baseline_path: str, catalog: list[Rule], cwd: str | None = None
+    findings: list[Finding],
+    entries: list[dict],
+    baseline_path: str,
+    catalog: list[Rule],
+    cwd: str | None = None,
+    scanned: set[str] | None = None,
+    selected: set[str] | None = None,
 ) -> tuple[list[Finding], list[Finding]]:
-    """Mark findings present in the baseline; stale entries become ECR901 findings."""
+    """Mark findings present in the baseline; stale entries become ECR901 findings.
+
+    `scanned` holds the absolute paths of the files this run read. An entry for a file outside it
+    (pre-commit passes only the changed files) is not stale: that file was not looked at. Nor is
+    an entry for a rule that did not run (`selected`: the ids of the rules that did).
+    """
     cwd = cwd or os.getcwd()
     base_dir = os.path.dirname(os.path.abspath(os.path.join(cwd, baseline_path)))
+    if scanned is not None:  # files of findings count too: a called module may lie outside the scanned paths
+        scanned = scanned | {os.path.normpath(os.path.join(cwd, f.span.path)) for f in findings}
     wanted = {_entry_key(e): e for e in entries}
     used = set()
     out = []
@@ -397,5 +481,7 @@ def apply_baseline(
         )
         for key, e in sorted(wanted.items())
         if key not in used
+        and (selected is None or e["rule"] in selected)
+        and (scanned is None or os.path.normpath(os.path.join(base_dir, e["path"])) in scanned)
     ]
     return out, stale

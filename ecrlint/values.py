@@ -15,6 +15,14 @@ from typing import Any
 
 from .source import Span
 
+# The deploying account, Region and partition as symbolic text (`Unknown.symbolic`). Each stands for
+# one value, the stack's or provider's own: CloudFormation's pseudo parameters, and what Terraform's
+# aws_caller_identity / aws_region / aws_partition data sources read as. Readers may take two
+# occurrences to be the same value, and the account to be the owner's.
+DEPLOYING_ACCOUNT = "${AWS::AccountId}"
+DEPLOYING_REGION = "${AWS::Region}"
+DEPLOYING_PARTITION = "${AWS::Partition}"
+
 
 class Provenance(str, Enum):
     EXPLICIT = "explicit"  # written in source, possibly through variables and templates

@@ -21,5 +21,6 @@ def catalog():
 def run_pipeline(path: str, cwd: str | None = None, options: Options | None = None, **settings):
     """(findings, undecided, model) for `path`, with paths shown relative to `cwd`."""
     cwd = cwd or os.path.dirname(os.path.abspath(path))
+    settings.setdefault("select", ["ALL"])  # fixtures exercise every rule, the opt-in ones too
     result = run(Settings(paths=[path], options=options or Options(), cwd=cwd, **settings), catalog())
     return result.findings, result.undecided, result.model

@@ -44,7 +44,7 @@ def test_output_is_byte_identical_between_runs(tmp_path):
 
 def test_json_output_lists_findings_with_spans(tmp_path):
     target = tmp_path / "out.json"
-    run(["check", "examples/terraform", "--format", "json", "--output", str(target)])
+    run(["check", "examples/terraform", "--extend-select", "ECR104", "--format", "json", "--output", str(target)])
     data = json.loads(target.read_text())
     assert data["schema_version"] == 1
     ids = {f["rule_id"] for f in data["findings"]}
@@ -118,7 +118,7 @@ def test_every_rule_fires_in_the_examples(tmp_path):
     from ecrlint.catalog import load_catalog
 
     target = tmp_path / "out.json"
-    run(["check", "examples", "--format", "json", "--output", str(target)])
+    run(["check", "examples", "--select", "ALL", "--format", "json", "--output", str(target)])
     fired = {f["rule_id"] for f in json.loads(target.read_text())["findings"]}
     assert [r.id for r in load_catalog() if r.id not in fired] == []
 

@@ -45,3 +45,4 @@ def test_wheel_ships_rules_and_fixtures(tmp_path):
             assert f"ecrlint/rules/{rel}" in names, f"{rel} is missing from the wheel"
     assert "ecrlint/query/grammar.lark" in names
     assert "ecrlint/schemas/rule.schema.json" in names
+    assert "ecrlint/module_models/terraform-aws-modules__ecr__aws/v1-v3/repository.tf" in names

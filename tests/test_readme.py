@@ -14,9 +14,10 @@ SECTION = re.compile(r"(<!-- rules:start -->\n)(.*?)(<!-- rules:end -->)", re.S)
 
 
 def rule_table() -> str:
-    rows = ["| id | name | severity | what it flags |", "|---|---|---|---|"]
+    rows = ["| id | name | severity | default | what it flags |", "|---|---|---|---|---|"]
     for rule in load_catalog():
-        rows.append(f"| {rule.id} | `{rule.name}` | {rule.severity} | {rule.title} |")
+        selection = "on" if rule.default else "opt-in"
+        rows.append(f"| {rule.id} | `{rule.name}` | {rule.severity} | {selection} | {rule.title} |")
     return "\n".join(rows) + "\n"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -136,7 +137,7 @@ remediation:
   all: Nothing.
 help_uri: https://example.com/ECR990
 since: "0.1.0"
-check: team_checks:every_repository
+check: team_checks.py:every_repository
 """
 
 TEAM_CHECKS = """
@@ -157,11 +158,9 @@ def test_custom_python_checks_turn_the_run_cache_off(tmp_path, monkeypatch):
     rule_dir = tmp_path / "rules" / "ECR990-custom-python-check"
     rule_dir.mkdir(parents=True)
     (rule_dir / "rule.yaml").write_text(CUSTOM_RULE)
-    (tmp_path / "code").mkdir()
-    (tmp_path / "code" / "team_checks.py").write_text(TEAM_CHECKS)
-    monkeypatch.syspath_prepend(str(tmp_path / "code"))
+    (rule_dir / "team_checks.py").write_text(TEAM_CHECKS)
     analyses = _NoAnalysis(monkeypatch)
-    settings = _settings(tmp_path, tmp_path / "tf", rules_dirs=(str(tmp_path / "rules"),))
+    settings = _settings(tmp_path, tmp_path / "tf", rules_dirs=(str(tmp_path / "rules"),), python_rules=True)
     assert "ECR990" in _ids(run(settings))
     assert "ECR990" in _ids(run(settings))
     assert analyses.calls == 2
@@ -214,3 +213,53 @@ def test_ecrlint_code_is_part_of_the_key(monkeypatch):
     finally:
         monkeypatch.undo()
         runcache.code_digest.cache_clear()
+
+
+@pytest.mark.parametrize("restored", [False, True], ids=["left-edited", "content-restored"])
+def test_an_input_edited_during_the_run_with_its_old_mtime_back_is_not_stored(tmp_path, monkeypatch, restored):
+    # The run hashes main.tf, then the analysis reads an edited main.tf whose mtime was set back
+    # (`touch -d`). Its findings must not be filed under the hash of the content it did not read.
+    (tmp_path / "tf").mkdir()
+    main = tmp_path / "tf" / "main.tf"
+    main.write_text(MUTABLE)
+    old = os.stat(main)
+    immutable = MUTABLE.replace('"MUTABLE"', '"IMMUTABLE"')
+    real = runner._analyse
+
+    def editing(*args, **kw):
+        main.write_text(immutable)
+        os.utime(main, ns=(old.st_atime_ns, old.st_mtime_ns))
+        result = real(*args, **kw)
+        if restored:  # same content and mtime as when the key was made: only the inode change time shows
+            main.write_text(MUTABLE)
+            os.utime(main, ns=(old.st_atime_ns, old.st_mtime_ns))
+        return result
+
+    monkeypatch.setattr(runner, "_analyse", editing)
+    assert "ECR101" not in _ids(run(_settings(tmp_path, tmp_path / "tf")))  # it read the edited file
+    monkeypatch.undo()
+    main.write_text(MUTABLE)
+    os.utime(main, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert "ECR101" in _ids(run(_settings(tmp_path, tmp_path / "tf")))
+
+
+def test_a_dependency_edited_during_the_run_with_its_old_mtime_back_is_not_stored(tmp_path, monkeypatch):
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "tf" / "main.tf").write_text(MUTABLE)
+    values = tmp_path / "prod.tfvars"
+    values.write_text('mutability = "MUTABLE"\n')
+    old = os.stat(values)
+    real = runner._analyse
+
+    def editing(*args, **kw):
+        values.write_text('mutability = "IMMUTABLE"\n')
+        result = real(*args, **kw)
+        values.write_text('mutability = "MUTABLE"\n')
+        os.utime(values, ns=(old.st_atime_ns, old.st_mtime_ns))
+        return result
+
+    monkeypatch.setattr(runner, "_analyse", editing)
+    settings = _settings(tmp_path, tmp_path / "tf", var_files=[str(values)])
+    assert "ECR101" not in _ids(run(settings))
+    monkeypatch.undo()
+    assert "ECR101" in _ids(run(settings))

@@ -156,3 +156,184 @@ def test_unused_and_unknown_suppressions_are_findings(tmp_path):
     assert [f.message for f in _by_rule(findings, "ECR902")] == ["suppression names unknown rule 'ECR998'"]
     # ECR107 fires on this repository, so that part of the comment is used
     assert not _by_rule(findings, "ECR901")
+
+
+# -- other tools' suppressions ----------------------------------------------------------------
+
+SCANNED = """resource "aws_ecr_repository" "app" {
+  name                 = "app"
+  image_tag_mutability = "MUTABLE"
+  image_scanning_configuration {
+    scan_on_push = false
+  }
+}
+"""
+
+
+def _suppressed(findings, rule_id):
+    return {f.address.split(".")[-1]: bool(f.suppressions) for f in _by_rule(findings, rule_id)}
+
+
+def test_tfsec_comment_above_the_resource_maps_to_the_equivalent_rule(tmp_path):
+    _write(tmp_path, "main.tf", "#tfsec:ignore:aws-ecr-enforce-immutable-repository\n" + SCANNED)
+    findings, _, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    (finding,) = _by_rule(findings, "ECR101")
+    assert finding.suppressions[0].justification == "tfsec:ignore:aws-ecr-enforce-immutable-repository"
+    assert not _by_rule(findings, "ECR102")[0].suppressions  # only the mapped rule
+
+
+def test_tfsec_and_trivy_ids_all_four_checks_and_several_on_one_line(tmp_path):
+    comment = (
+        "# tfsec:ignore:aws-ecr-enable-image-scans trivy:ignore:AVD-AWS-0031 "
+        "trivy:ignore:aws-ecr-repository-customer-key\n"
+    )
+    _write(tmp_path, "main.tf", comment + SCANNED)
+    findings, _, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    for rule_id in ("ECR101", "ECR102", "ECR104"):
+        assert _by_rule(findings, rule_id)[0].suppressions, rule_id
+    assert not _by_rule(findings, "ECR107")[0].suppressions
+
+
+def test_trivy_comment_on_an_attribute_covers_that_attribute_only(tmp_path):
+    text = SCANNED.replace('"MUTABLE"\n', '"MUTABLE" # trivy:ignore:AVD-AWS-0031\n')
+    text = text.replace("scan_on_push = false", "scan_on_push = false\n    # trivy:ignore:AVD-AWS-0030")
+    _write(tmp_path, "main.tf", text)
+    findings, _, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    assert _by_rule(findings, "ECR101")[0].suppressions
+    # the second comment is below the attribute it would have to cover
+    assert not _by_rule(findings, "ECR102")[0].suppressions
+
+
+def test_trivy_public_access_id_covers_the_policy_block(tmp_path):
+    _write(
+        tmp_path,
+        "main.tf",
+        """
+        #trivy:ignore:AVD-AWS-0032
+        resource "aws_ecr_repository_policy" "open" {
+          repository = "app"
+          policy = jsonencode({
+            Version = "2012-10-17"
+            Statement = [{ Effect = "Allow", Principal = "*", Action = ["ecr:BatchGetImage"] }]
+          })
+        }
+        """,
+    )
+    findings, _, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    assert _by_rule(findings, "ECR201") and all(f.suppressions for f in _by_rule(findings, "ECR201"))
+
+
+def test_a_blank_line_detaches_the_comment_as_in_tfsec(tmp_path):
+    _write(tmp_path, "main.tf", "#tfsec:ignore:aws-ecr-enforce-immutable-repository\n\n" + SCANNED)
+    findings, _, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    assert not _by_rule(findings, "ECR101")[0].suppressions
+
+
+def test_expired_workspace_and_attribute_conditioned_ignores_are_off(tmp_path):
+    blocks = [
+        ("old", "#trivy:ignore:AVD-AWS-0031:exp:2001-01-01"),
+        ("future", "#tfsec:ignore:aws-ecr-enforce-immutable-repository:exp:2999-12-31"),
+        ("staging", "#tfsec:ignore:aws-ecr-enforce-immutable-repository:ws:staging"),
+        ("dflt", "#tfsec:ignore:aws-ecr-enforce-immutable-repository:ws:default"),
+        ("cond", "#trivy:ignore:AVD-AWS-0031[name=cond]"),
+    ]
+    text = "".join(f"{c}\n" + SCANNED.replace('"app"', f'"{n}"') for n, c in blocks)
+    _write(tmp_path, "main.tf", text)
+    findings, _, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path), today="2026-01-01")
+    assert _suppressed(findings, "ECR101") == {
+        "old": False,
+        "future": True,
+        "staging": False,
+        "dflt": True,
+        "cond": False,
+    }
+    assert not _by_rule(findings, "ECR901")
+
+
+def test_kics_ignore_line_and_ignore_block(tmp_path):
+    text = SCANNED.replace("  image_tag_mutability", "  # kics-scan ignore-line\n  image_tag_mutability")
+    text += "# kics-scan ignore-block\n" + SCANNED.replace('"app"', '"blocked"')
+    _write(tmp_path, "main.tf", text)
+    findings, _, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    assert _suppressed(findings, "ECR101") == {"app": True, "blocked": True}
+    # ignore-line covers the line below only; ignore-block every KICS-equivalent rule in the block
+    assert _suppressed(findings, "ECR102") == {"app": False, "blocked": True}
+    assert _suppressed(findings, "ECR107") == {"app": False, "blocked": False}  # KICS has no such query
+
+
+def test_kics_file_commands_and_query_ids(tmp_path):
+    _write(tmp_path, "a/main.tf", "# kics-scan ignore\n" + SCANNED)
+    _write(tmp_path, "b/main.tf", "# kics-scan disable=d1846b12-20c5-4d45-8798-fc35b79268eb\n" + SCANNED)
+    _write(tmp_path, "c/main.tf", SCANNED + "# kics-scan ignore\n")  # not at the top: KICS ignores it too
+    findings, _, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    by_file = {(f.span.path.split("/")[0], f.rule_id): bool(f.suppressions) for f in findings}
+    assert by_file[("a", "ECR101")] and by_file[("a", "ECR102")]
+    assert by_file[("b", "ECR101")] and not by_file[("b", "ECR102")]
+    assert not by_file[("c", "ECR101")]
+
+
+def test_trivy_and_kics_comments_in_cloudformation_yaml(tmp_path):
+    _write(
+        tmp_path,
+        "template.yaml",
+        """
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          # trivy:ignore:AVD-AWS-0031
+          Mirror:
+            Type: AWS::ECR::Repository
+            Properties:
+              ImageTagMutability: MUTABLE
+          # kics-scan ignore-block
+          Cached:
+            Type: AWS::ECR::Repository
+            Properties:
+              ImageTagMutability: MUTABLE
+          Other:
+            Type: AWS::ECR::Repository
+            Properties:
+              ImageTagMutability: MUTABLE
+        """,
+    )
+    findings, _, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    assert _suppressed(findings, "ECR101") == {"Mirror": True, "Cached": True, "Other": False}
+
+
+def test_cfn_nag_metadata_maps_w79_only(tmp_path):
+    repo = {"Type": "AWS::ECR::Repository", "Properties": {"ImageTagMutability": "MUTABLE"}}
+    nag = {"cfn_nag": {"rules_to_suppress": [{"id": "W79", "reason": "scanned by Inspector"}, {"id": "W28"}]}}
+    doc = {"Resources": {"Nagged": {**repo, "Metadata": nag}, "Plain": repo}}
+    _write(tmp_path, "template.json", json.dumps(doc, indent=2))
+    findings, _, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    assert _suppressed(findings, "ECR102") == {"Nagged": True, "Plain": False}
+    (nagged,) = [f for f in _by_rule(findings, "ECR102") if f.suppressions]
+    assert nagged.suppressions[0].justification == "scanned by Inspector"
+    assert _suppressed(findings, "ECR101") == {"Nagged": False, "Plain": False}
+    assert not _by_rule(findings, "ECR901") and not _by_rule(findings, "ECR902")
+
+
+def test_foreign_suppressions_that_match_nothing_are_not_ecr901(tmp_path):
+    quiet = MUTABLE.lstrip().replace('"MUTABLE"', '"IMMUTABLE"')
+    text = "#tfsec:ignore:aws-ecr-enforce-immutable-repository\n#checkov:skip=CKV_AWS_51\n# kics-scan ignore-block\n"
+    _write(
+        tmp_path, "main.tf", text + quiet + "#trivy:ignore:aws-s3-enable-logging\n" + SCANNED.replace('"app"', '"b"')
+    )
+    findings, _, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    assert not _by_rule(findings, "ECR901") and not _by_rule(findings, "ECR902")
+    # and an ecrlint comment that matches nothing still is
+    _write(tmp_path, "main.tf", "# ecrlint:ignore ECR101\n" + MUTABLE.replace('"MUTABLE"', '"IMMUTABLE"'))
+    findings, _, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    assert len(_by_rule(findings, "ECR901")) == 1
+
+
+def test_tfsec_comment_on_a_module_call_covers_the_module_resources(tmp_path):
+    _write(tmp_path, "modules/repo/main.tf", 'variable "name" {}\n' + SCANNED.replace('= "app"', "= var.name"))
+    call = 'module "{0}" {{\n  source = "./modules/repo"\n  name   = "{0}"\n}}\n'
+    _write(
+        tmp_path,
+        "main.tf",
+        "#tfsec:ignore:aws-ecr-enforce-immutable-repository\n" + call.format("a") + call.format("b"),
+    )
+    findings, _, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    by_module = {f.address.split(".")[1]: bool(f.suppressions) for f in _by_rule(findings, "ECR101")}
+    assert by_module == {"a": True, "b": False}

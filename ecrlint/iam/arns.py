@@ -22,6 +22,13 @@ _OWN_ACCOUNT_PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 
+# placeholders that stand for one value of the deployment each: its account, Region or partition
+_DEPLOYMENT_PLACEHOLDER = re.compile(
+    r"\$\{\s*(AWS::AccountId|AWS::Region|AWS::Partition|account_id|data\.aws_caller_identity\.[A-Za-z0-9_-]+\.account_id"
+    r"|data\.aws_region\.[A-Za-z0-9_-]+\.(?:name|region)|data\.aws_partition\.[A-Za-z0-9_-]+\.partition)\s*\}",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True)
 class Arn:
@@ -68,6 +75,12 @@ def has_placeholder(text: str) -> bool:
 def is_own_account_placeholder(text: str) -> bool:
     """`${AWS::AccountId}`, `${account_id}` or `${data.aws_caller_identity.x.account_id}`: the deploying account."""
     return bool(_OWN_ACCOUNT_PLACEHOLDER.match(text.strip()))
+
+
+def deployment_as_one_value(text: str) -> str:
+    """The deploying account, Region and partition placeholders as one fixed value each, not `*`: an
+    ARN built from them names that one account and Region, whatever they turn out to be."""
+    return _DEPLOYMENT_PLACEHOLDER.sub("this-deployment", text)
 
 
 def policy_variables_as_wildcards(text: str) -> str:

@@ -28,7 +28,13 @@ from dataclasses import dataclass, field
 from ..model.policy import PolicyDocument, Statement, parse_policy_document
 from ..values import Value
 from . import actions as act
-from .arns import covers_every_repository, policy_variables_as_wildcards, resource_matches, scalar_text
+from .arns import (
+    covers_every_repository,
+    deployment_as_one_value,
+    policy_variables_as_wildcards,
+    resource_matches,
+    scalar_text,
+)
 from .conditions import (
     RESTRICTED,
     Conditions,
@@ -194,7 +200,7 @@ def resource_set(statement: Statement) -> ResourceSet:
             values.append(element)
         else:
             unknown.append(element.unknown_reason() or "resource is not a string")
-            bounds.append(policy_variables_as_wildcards(text) if text is not None else None)
+            bounds.append(policy_variables_as_wildcards(deployment_as_one_value(text)) if text is not None else None)
     return ResourceSet(tuple(patterns), tuple(values), True, negated, tuple(unknown), tuple(bounds))
 
 

@@ -8,9 +8,11 @@ names the branch it holds in.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import itertools
 import re
+import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -78,7 +80,8 @@ def compile_query(text: str) -> Query:
     """The compiled query, remembered in the run's cache so a warm run never loads the grammar."""
     from ..cache import cached, content_key
 
-    return cached("query", content_key("query", text), lambda: _compile(text))
+    # "fields": compiled with its paths checked against the model; entries from before are not reused
+    return cached("query", content_key("query", "fields", text), lambda: _compile(text))
 
 
 def _compile(text: str) -> Query:
@@ -87,23 +90,71 @@ def _compile(text: str) -> Query:
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as err:
-        raise QueryError(f"invalid query: {str(err).splitlines()[0]}", err.line, err.column) from None
+        first = re.sub(r",? at line \d+ col \d+$", "", str(err).splitlines()[0])  # the caller places it
+        raise QueryError(f"invalid query: {first}", err.line, err.column) from None
     except LarkError as err:
         raise QueryError(f"invalid query: {err}") from None
     select = tree.children[0]
     names = [str(t) for t in select.children]
     kinds, var = tuple(names[:-1]), names[-1]
-    for kind in kinds:
-        if kind not in MODEL_TYPES:
-            raise QueryError(f"unknown model type {kind!r}; known: {', '.join(sorted(MODEL_TYPES))}")
+    for token in select.children[:-1]:
+        if str(token) not in MODEL_TYPES:
+            known = ", ".join(sorted(MODEL_TYPES))
+            raise QueryError(f"unknown model type {str(token)!r}; known: {known}", token.line, token.column)
     where = next((c for c in tree.children if c.data == "where"), None)
     report = next(c for c in tree.children if c.data == "report")
     report_path = tuple(str(t) for t in report.children[0].children)
-    paths = [tuple(str(t) for t in p.children) for p in tree.find_data("path")]
-    for path in paths:
+    path_nodes = list(tree.find_data("path"))
+    paths = [tuple(str(t) for t in p.children) for p in path_nodes]
+    for node, path in zip(path_nodes, paths):
+        line, col = getattr(node.meta, "line", 1), getattr(node.meta, "column", 1)
         if path[0] != var:
-            raise QueryError(f"{'.'.join(path)}: paths must start with the selected name {var!r}")
+            raise QueryError(f"{'.'.join(path)}: paths must start with the selected name {var!r}", line, col)
+        problem = path_problem(kinds, path)
+        if problem:
+            raise QueryError(problem, line, col)
     return Query(kinds, var, _plain_tree(where.children[0]) if where else None, report_path, tuple(paths))
+
+
+def path_problem(kinds: tuple[str, ...], path: tuple[str, ...]) -> str | None:
+    """Why `path` (`r.name`, `r.inline_policy.statements`) reads nothing on any of the model types
+    `kinds`, or None when it can. Fields are checked as far as the model declares them: below a
+    `Value` (a written attribute: maps, lists) the names depend on the input."""
+    problems = [_type_problem(MODEL_TYPES[kind], path) for kind in kinds if kind in MODEL_TYPES]
+    if any(p is None for p in problems):
+        return None
+    return problems[0] if len(problems) == 1 else f"{problems[0]} (nor on {', '.join(kinds[1:])})"
+
+
+def _type_problem(cls: type, path: tuple[str, ...]) -> str | None:
+    import typing
+
+    from .fields import readable_fields
+
+    current: Any = cls
+    for depth, name in enumerate(path[1:], 1):
+        shown = ".".join(path[: depth + 1])
+        if current is Value:
+            return None  # a written value: what lies below depends on the input
+        if not (isinstance(current, type) and dataclasses.is_dataclass(current)):
+            return f"{shown}: {'.'.join(path[:depth])} has no fields"
+        fields = readable_fields(current)
+        if name not in fields:
+            known = ", ".join(sorted(fields))
+            hint = _nearest(name, fields)
+            return f"{shown}: {current.__name__} has no field {name!r}{hint}; its fields: {known}"
+        current = fields[name]
+        args = [a for a in typing.get_args(current) if a is not type(None)]
+        if typing.get_origin(current) in (typing.Union, types.UnionType) and len(args) == 1:
+            current = args[0]  # X | None
+    return None
+
+
+def _nearest(name: str, choices) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _resolve(obj: ModelObject, path: tuple[str, ...], overrides: dict) -> Any:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..findings import Finding
+from ..findings import MODULE_NOT_ANALYSED, Finding
 from . import RenderContext, jsonable, ordered_undecided, severity_counts, span_dict, split_suppressed
 
 SCHEMA_VERSION = 1
@@ -52,6 +52,17 @@ def build(findings: list[Finding], ctx: RenderContext) -> dict[str, Any]:
                 }
             )
     stale = sorted(ctx.baseline_stale)
+    summary = {
+        "files_scanned": ctx.files_scanned,
+        "findings": len(kept),
+        "by_severity": severity_counts(kept),
+        "suppressed": len(suppressed),
+        "undecided": len(undecided),
+        "baseline_stale": len(stale),
+    }
+    modules = sum(1 for _, und in ctx.undecided if und.pointer == MODULE_NOT_ANALYSED)
+    if modules:  # said in every run, like the text summary
+        summary["modules_not_analysed"] = modules
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "ecrlint", "version": ctx.version},
@@ -59,14 +70,7 @@ def build(findings: list[Finding], ctx: RenderContext) -> dict[str, Any]:
         "suppressed": [finding_dict(f) for f in suppressed],
         "undecided": undecided,
         "baseline_stale": stale,
-        "summary": {
-            "files_scanned": ctx.files_scanned,
-            "findings": len(kept),
-            "by_severity": severity_counts(kept),
-            "suppressed": len(suppressed),
-            "undecided": len(undecided),
-            "baseline_stale": len(stale),
-        },
+        "summary": summary,
     }
 
 

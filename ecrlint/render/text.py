@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..findings import SEVERITIES, Finding
+from ..findings import MODULE_NOT_ANALYSED, SEVERITIES, Finding
 from . import RenderContext, ordered, ordered_undecided, severity_counts, split_suppressed, suppression_reason
 
 MAX_WIDTH = 160  # longer source lines are cut to a window around the span
@@ -129,6 +129,10 @@ def _summary(kept: list[Finding], suppressed: list[Finding], ctx: RenderContext,
         extras.append(f"{len(suppressed)} suppressed")
     if undecided:
         extras.append(f"{undecided} undecided")
+    modules = sum(1 for _, und in ctx.undecided if und.pointer == MODULE_NOT_ANALYSED)
+    if modules:
+        # Said in every run: code that was never read is a blind spot, not a clean result.
+        extras.append(f"{_plural(modules, 'module')} not analysed (sources not available)")
     if stale:
         extras.append(f"{stale} stale baseline {'entry' if stale == 1 else 'entries'}")
     tail = "".join(f"; {extra}" for extra in extras)

@@ -27,13 +27,21 @@ def local_sources(directory: str, text: str) -> set[str]:
     return {os.path.normpath(os.path.join(directory, m)) for m in LOCAL_SOURCE.findall(text)}
 
 
-def callers_index(project_root: str) -> dict[str, set[str]]:
-    """Module directory -> directories whose `.tf` files call it, over the whole project."""
+def callers_index(project_root: str, known: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Module directory -> directories whose `.tf` files call it, over the whole project.
+
+    `known` gives the calls of the scanned folders (directory -> directories it calls), already
+    read; only the other folders' files are read here."""
     index: dict[str, set[str]] = defaultdict(set)
+    for caller, targets in known.items():
+        for target in targets:
+            index[target].add(caller)
     real_root = os.path.realpath(project_root)
     seen = 0
     for dirpath, dirnames, filenames in os.walk(project_root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP)
+        if os.path.normpath(dirpath) in known:
+            continue
         for name in sorted(filenames):
             if not name.endswith(".tf"):
                 continue

@@ -51,8 +51,8 @@ def data_source_attribute(instance, attr: str, span: Span) -> Value:
 
 
 def _list(value: Value | None) -> Value | None:
-    if value is None:
-        return None
+    if value is None or value.data is None:
+        return None  # null is an omitted argument, as in Terraform
     return value if value.is_list or not value.is_known else known([value], value.span)
 
 
@@ -66,10 +66,10 @@ def iam_policy_document(instance) -> Value:
     for block in instance.blocks("statement"):
         statement: dict[str, Value] = {}
         sid = block.attr("sid")
-        if sid is not None:
+        if sid is not None and sid.data is not None:
             statement["Sid"] = sid
         effect = block.attr("effect")
-        statement["Effect"] = effect if effect is not None else known("Allow", block.span)
+        statement["Effect"] = effect if effect is not None and effect.data is not None else known("Allow", block.span)
         for hcl, key in (
             ("actions", "Action"),
             ("not_actions", "NotAction"),

@@ -62,6 +62,8 @@ class Env:
     read_file: Callable[[str], tuple[str, str] | None]  # absolute path -> (display path, text), inside roots
     account_id: str | None = None
     problems: list[tuple[Span, str]] = field(default_factory=list)
+    # (instance, call name, module block) -> a module model's source, for a call not on disk
+    module_fallback: Callable[[ModuleInstance, str, Block], ModuleSource | None] | None = None
     steps_left: int = MAX_STEPS
 
     def new_budget(self) -> None:
@@ -352,6 +354,8 @@ class ModuleInstance:
             )
             return []
         child_source = self.env.load_module(directory) if directory else None
+        if child_source is None and self.env.module_fallback is not None:
+            child_source = self.env.module_fallback(self, name, block)  # a module model, or recorded as not analysed
         if child_source is None:
             return []
         calls: list[tuple[str, Scope]] = []

@@ -272,8 +272,8 @@ def test_repository_fields(tmp_path):
     options = repo.force_delete.data
     assert isinstance(options, Branches)
     assert [(o.condition, o.value.data, o.value.provenance) for o in options.options] == [
-        ("condition IsProd is true", False, Provenance.DEFAULT),
-        ("condition IsProd is false", True, Provenance.EXPLICIT),
+        ("Stage is prod", False, Provenance.DEFAULT),
+        ("Stage is not prod", True, Provenance.EXPLICIT),
     ]
     # the resource span runs from the logical id to the end of its definition
     assert repo.span.start_line == 12 and repo.span.start_col == 3
@@ -463,3 +463,248 @@ def test_resources_not_a_mapping_is_reported(tmp_path):
     result = run(tmp_path, {"t.yaml": 'AWSTemplateFormatVersion: "2010-09-09"\nResources: [a]\n'})
     assert [d.message for d in result.diagnostics] == ["CloudFormation template: Resources is not a mapping"]
     assert result.diagnostics[0].span.start_line == 2
+
+
+SCENARIOS = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Environment:
+    Type: String
+    AllowedValues: [dev, staging, prod]
+    Default: prod
+  Owner:
+    Type: String
+    Default: platform
+  Tier:
+    Type: String
+    Default: gold
+Conditions:
+  IsProd: !Equals [!Ref Environment, prod]
+  IsGold: !Equals [gold, !Ref Tier]
+Resources:
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: !Sub "${Environment}/app"
+      ImageTagMutability: !If [IsProd, IMMUTABLE, MUTABLE]
+      EmptyOnDelete: !If [IsGold, !Ref AWS::NoValue, true]
+      Tags: [{Key: owner, Value: !Ref Owner}]
+  ProdOnly:
+    Type: AWS::ECR::Repository
+    Condition: IsProd
+    Properties:
+      RepositoryName: prod-only
+      ImageTagMutability: !If [IsProd, IMMUTABLE, MUTABLE]
+"""
+
+
+def test_parameters_are_explored_over_the_values_they_can_take(tmp_path):
+    result = run(tmp_path, {"t.yaml": SCENARIOS})
+    repo = by_address(result)["Resources.Repo"]
+    options = repo.image_tag_mutability.data
+    assert [(o.condition, o.value.data) for o in options.options] == [
+        ("Environment is dev or staging", "MUTABLE"),
+        ("Environment is prod", "IMMUTABLE"),
+    ]
+    assert span_text(SCENARIOS, repo.image_tag_mutability.span) == "!If [IsProd, IMMUTABLE, MUTABLE]"
+    assert [(o.condition, o.value.data) for o in repo.name.data.options] == [
+        ("Environment is dev", "dev/app"),
+        ("Environment is staging", "staging/app"),
+        ("Environment is prod", "prod/app"),
+    ]
+    # without AllowedValues: the default and anything else (the removed branch takes the AWS default)
+    assert [(o.condition, o.value.data, o.value.provenance) for o in repo.force_delete.data.options] == [
+        ("Tier is gold", False, Provenance.DEFAULT),
+        ("Tier is not gold", True, Provenance.EXPLICIT),
+    ]
+    # a parameter no condition compares keeps its default
+    assert repo.tags.plain() == {"owner": "platform"}
+    # a resource that exists only in some deployments is read in those only
+    prod_only = by_address(result)["Resources.ProdOnly"]
+    assert prod_only.image_tag_mutability.data == "IMMUTABLE"
+
+
+def test_resource_whose_condition_no_deployment_satisfies_is_left_out(tmp_path):
+    template = SCENARIOS.replace("Condition: IsProd", "Condition: Never").replace(
+        "Conditions:\n", "Conditions:\n  Never: !And [!Condition IsProd, !Equals [!Ref Environment, dev]]\n"
+    )
+    assert "Resources.ProdOnly" not in by_address(run(tmp_path, {"t.yaml": template}))
+
+
+def test_any_other_value_is_unknown_where_it_is_used(tmp_path):
+    template = """\
+Parameters:
+  Suffix: {Type: String}
+Conditions:
+  IsBeta: !Equals [!Ref Suffix, beta]
+Resources:
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      RepositoryName: !Sub "app-${Suffix}"
+      ImageTagMutability: !If [IsBeta, MUTABLE, IMMUTABLE]
+"""
+    repo = by_address(run(tmp_path, {"t.yaml": template}))["Resources.Repo"]
+    beta, other = repo.name.data.options
+    assert (beta.condition, beta.value.data) == ("Suffix is beta", "app-beta")
+    assert other.condition == "Suffix is not beta"
+    assert isinstance(other.value.data, Unknown) and other.value.data.symbolic == "app-${Suffix}"
+    assert "other than beta" in other.value.data.reason
+
+
+def test_too_many_combinations_leave_conditions_undecided(tmp_path):
+    names = [f"P{i}" for i in range(7)]  # 2**7 = 128 combinations > 64
+    parameters = "".join(f"  {n}: {{Type: String, AllowedValues: [a, b]}}\n" for n in names)
+    conditions = "".join(f"  C{n}: !Equals [!Ref {n}, a]\n" for n in names)
+    all_of = ", ".join(f"!Condition C{n}" for n in names[:-1])
+    template = f"""\
+Parameters:
+{parameters}Conditions:
+{conditions}  All: !And [{all_of}]
+  Last: !And [!Condition All, !Condition C{names[-1]}]
+Resources:
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      ImageTagMutability: !If [Last, MUTABLE, IMMUTABLE]
+"""
+    repo = by_address(run(tmp_path, {"t.yaml": template}))["Resources.Repo"]
+    assert [o.condition for o in repo.image_tag_mutability.data.options] == [
+        "condition Last is true",
+        "condition Last is false",
+    ]
+
+
+def _run_with_parameters(tmp_path, files, parameters):
+    import os
+
+    from ecrlint.checks import Options
+    from ecrlint.model.adapters import AdapterContext
+    from ecrlint.model.adapters.structured import build
+
+    from .helpers import source_files, write
+
+    root = write(tmp_path, files)
+    ctx = AdapterContext(options=Options(cfn_parameters=tuple(parameters.items())), roots=[os.path.realpath(root)])
+    return build(source_files(root), ctx)
+
+
+def test_parameters_file_and_samconfig_pin_values(tmp_path):
+    samconfig = '[default.deploy.parameters]\nparameter_overrides = "Environment=staging Tier=\\"silver plus\\""\n'
+    files = {"app/template.yaml": SCENARIOS, "app/samconfig.toml": samconfig, "other/t.yaml": SCENARIOS}
+    result = _run_with_parameters(tmp_path, files, {"Environment": "dev"})
+    objects = by_address(result)
+    # the command line wins over samconfig.toml; samconfig.toml pins only the template beside it
+    pinned = [o for o in result.objects if o.address == "Resources.Repo" and o.span.path == "app/template.yaml"][0]
+    assert pinned.image_tag_mutability.data == "MUTABLE"
+    assert pinned.name.data == "dev/app" and "parameter Environment as passed to the stack" in pinned.name.trace
+    assert pinned.force_delete.data is True  # Tier "silver plus" from samconfig.toml
+    other = [o for o in result.objects if o.address == "Resources.Repo" and o.span.path == "other/t.yaml"][0]
+    assert isinstance(other.force_delete.data, Branches)
+    assert "Resources.ProdOnly" not in objects  # Environment is dev in both templates
+    assert not result.diagnostics
+
+
+def test_unreadable_samconfig_is_reported(tmp_path):
+    result = _run_with_parameters(tmp_path, {"template.yaml": SCENARIOS, "samconfig.toml": "[default\n"}, {})
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.span.path == "samconfig.toml" and "samconfig.toml" in diagnostic.message
+
+
+def test_parameters_file_formats():
+    import pytest
+
+    from ecrlint.model.adapters.cfn_parameters import ParametersError, parse_parameters
+
+    cli = '[{"ParameterKey": "Env", "ParameterValue": "prod"}, {"ParameterKey": "Old", "UsePreviousValue": true}]'
+    assert parse_parameters(cli, "p.json") == {"Env": "prod"}
+    assert parse_parameters('{"Parameters": {"Env": "dev", "Port": 80}}', "p.json") == {"Env": "dev", "Port": "80"}
+    for bad in ("{", '{"Env": "x"}', '[{"ParameterValue": "x"}]', '[{"ParameterKey": "A"}]'):
+        with pytest.raises(ParametersError, match="p.json"):
+            parse_parameters(bad, "p.json")
+
+
+def test_arns_of_the_stack_account_leave_identity_policies_decided(tmp_path):
+    from ..pipeline import run_pipeline
+
+    template = """\
+Resources:
+  Repo:
+    Type: AWS::ECR::Repository
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: ecr:PutImage
+            Resource:
+              - !Sub arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*
+              - !GetAtt Repo.Arn
+"""
+    path = tmp_path / "t.yaml"
+    path.write_text(template)
+    findings, undecided, _ = run_pipeline(str(path), cwd=str(tmp_path), select=["ECR206"])
+    assert not findings and not undecided
+    # other placeholders still stand for any account and Region: every repository, perhaps
+    path.write_text(
+        template.replace("${AWS::Region}:${AWS::AccountId}", "${Where}:${Partner}").replace("Resources:", PARTNER)
+    )
+    findings, undecided, _ = run_pipeline(str(path), cwd=str(tmp_path), select=["ECR206"])
+    assert not findings and [u.reason for _, u in undecided] == [
+        "statement #1 allows ECR write actions; its resources or conditions are undecided"
+    ]
+
+
+PARTNER = "Parameters:\n  Partner: {Type: String}\n  Where: {Type: String}\nResources:"
+
+
+def test_parameters_option_on_the_command_line(tmp_path, capsys):
+    from ecrlint.cli import main
+
+    template = tmp_path / "t.yaml"
+    template.write_text(SCENARIOS)
+    prod = tmp_path / "prod.json"
+    prod.write_text('[{"ParameterKey": "Environment", "ParameterValue": "prod"}]')
+    common = ["check", str(template), "--select", "ECR101", "--no-cache", "--format", "json"]
+    assert main([*common, "--parameters", str(prod)]) == 0
+    assert main(common) == 1
+    assert "when Environment is dev or staging" in capsys.readouterr().out
+    prod.write_text('{"Environment": "prod"}')
+    assert main([*common, "--parameters", str(prod)]) == 2
+    assert "prod.json" in capsys.readouterr().err
+
+
+def test_parameter_that_selects_a_mapping_entry_is_explored_over_its_keys(tmp_path):
+    template = """\
+Parameters:
+  Size: {Type: String, Default: small}
+  Tier: {Type: String, Default: gold}
+Mappings:
+  BySize: {small: {Scan: "true"}, large: {Scan: "false"}}
+  ByRegion: {eu-west-1: {gold: IMMUTABLE, bronze: MUTABLE}, us-east-1: {silver: MUTABLE}}
+Resources:
+  Repo:
+    Type: AWS::ECR::Repository
+    Properties:
+      ImageScanningConfiguration:
+        ScanOnPush: !FindInMap [BySize, !Ref Size, Scan, {DefaultValue: "true"}]
+      ImageTagMutability: !FindInMap [ByRegion, eu-west-1, !Ref Tier]
+      RepositoryName: !FindInMap [ByRegion, !Ref "AWS::Region", !Ref Tier]
+"""
+    repo = by_address(run(tmp_path, {"t.yaml": template}))["Resources.Repo"]
+    # a DefaultValue lets any other value deploy too
+    scan = {o.condition: o.value.data for o in repo.scan_on_push.data.options}
+    assert scan == {"Size is not large": True, "Size is large": False}
+    # only the mapping's keys deploy (no "any other value"); silver is a key under us-east-1 only
+    gold, bronze, silver = repo.image_tag_mutability.data.options
+    assert [(o.condition, o.value.data) for o in (gold, bronze)] == [
+        ("Tier is gold", "IMMUTABLE"),
+        ("Tier is bronze", "MUTABLE"),
+    ]
+    assert (
+        silver.condition == "Tier is silver" and "does not exist: ByRegion/eu-west-1/silver" in silver.value.data.reason
+    )
+    # under an undecided first key, the lookup stays undecided whatever Tier is
+    assert "Fn::FindInMap key is undecided" in repo.name.data.reason

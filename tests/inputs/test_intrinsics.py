@@ -202,3 +202,47 @@ def test_no_value_removes_list_elements_and_keys():
 def test_literal_values_are_returned_unchanged():
     literal = parse_yaml_value("v: {a: [1, 2]}\n", "e.yaml").data["v"]
     assert scope().resolve(literal) is literal
+
+
+def test_sub_of_a_long_parameter_many_times_is_unknown_within_the_budget():
+    long_default = "x" * 10_240
+    template = f"Parameters:\n  P:\n    Type: String\n    Default: {long_default}\nResources: {{}}\n"
+    s = TemplateScope(parse_yaml_value(template, "t.yaml"), "t.yaml", StackEnvironment())
+    expression = parse_yaml_value('v: !Sub "' + "${P}" * 10_000 + '"\n', "e.yaml").data["v"]
+    value = s.resolve(expression)
+    assert isinstance(value.data, Unknown) and "evaluation budget" in value.data.reason
+    # short texts are still built
+    assert s.resolve(parse_yaml_value('v: !Sub "${P}-a"\n', "e.yaml").data["v"]).data == long_default + "-a"
+
+
+def test_nested_join_through_aliases_stops_at_the_budget():
+    lines = [
+        "Parameters:",
+        "  P: {Type: String, Default: " + "y" * 131_072 + "}",
+        "Resources: {}",
+        "Values:",
+        "  - &a0 {'Fn::Join': ['', [{Ref: P}, {Ref: P}]]}",
+    ]
+    lines += [f"  - &a{i} {{'Fn::Join': ['', [*a{i - 1}, *a{i - 1}]]}}" for i in range(1, 12)]
+    value = parse_yaml_value("\n".join(lines) + "\n", "t.yaml")
+    s = TemplateScope(value, "t.yaml", StackEnvironment())
+    result = s.resolve(value.data["Values"].data[-1])  # 1 GiB of text if it were built
+    assert isinstance(result.data, Unknown) and "evaluation budget" in result.data.reason
+    assert s.budget.left < 0 or len(str(result.data)) < 2_000_000
+
+
+def test_budget_is_shared_by_every_evaluation_of_a_template():
+    s = scope()
+    assert s.resolve(parse_yaml_value("v: !Sub '${Env}/a'\n", "e.yaml").data["v"]).data == "prod/a"
+    s.budget.left = 0
+    again = s.resolve(parse_yaml_value("v: {a: {b: [1, 2, 3]}}\n", "e.yaml").data["v"])
+    assert "evaluation budget" in (again.unknown_reason() or "")
+
+
+def test_repository_arn_without_a_name_is_that_repository_in_the_stack_account():
+    arn = resolve("!GetAtt Unnamed.Arn")
+    assert isinstance(arn.data, Unknown) and arn.ref == "Resources.Unnamed"
+    assert arn.data.symbolic == "arn:aws:ecr:${AWS::Region}:${AWS::AccountId}:repository/${Unnamed}"
+    uri = resolve("!GetAtt Unnamed.RepositoryUri", region="eu-west-1", account="111122223333")
+    assert uri.data.symbolic == "111122223333.dkr.ecr.eu-west-1.amazonaws.com/${Unnamed}"
+    assert "names Unnamed at deployment" in uri.data.reason

@@ -133,7 +133,7 @@ def test_private_dns_branches_name_the_condition(tmp_path):
     """
     findings, _, _ = analyse(tmp_path, {"stack.yaml": template})
     (finding,) = of_rule(findings, "ECR303")
-    assert "when condition IsProd is false" in finding.message
+    assert "when Env is not prod" in finding.message
 
 
 def test_undecided_service_in_the_vpc_keeps_ecr302_undecided(tmp_path):

@@ -226,3 +226,17 @@ def test_findings_in_installed_module_code_are_shown_at_the_calling_block(tmp_pa
     assert all(".terraform" not in f.span.path for f in findings)
     kept = [f for f in ids(findings, "ECR104") if not f.suppressions]
     assert [(f.span.path, f.span.start_line) for f in kept] == [("main.tf", 1)]
+
+
+def test_a_module_file_named_alone_is_evaluated_with_the_examples_below_it(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": REPO.format(default='\n  default = "IMMUTABLE"'),
+            "examples/complete/main.tf": 'module "ecr" {\n  source     = "../.."\n  mutability = "MUTABLE"\n}\n',
+        },
+    )
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    findings, _, _ = run_pipeline(str(tmp_path / "main.tf"), cwd=str(tmp_path))
+    [finding] = ids(findings)
+    assert finding.address == "module.ecr.aws_ecr_repository.this" and finding.span.path == "main.tf"

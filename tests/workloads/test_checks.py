@@ -128,7 +128,7 @@ Resources:
           - docker.io/acme/app:1
 """
     found, _ = run(tmp_path, {"t.cfn.yaml": template}, "ECR601")
-    assert len(found) == 1 and "when condition UseMirror is false" in found[0].message
+    assert len(found) == 1 and "when Mirror is not yes" in found[0].message
 
 
 # -- ECR602 ----------------------------------------------------------------------------------------------

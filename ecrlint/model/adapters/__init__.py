@@ -21,6 +21,7 @@ class Diagnostic:
     span: Span
     rule_id: str = "ECR900"
     address: str | None = None
+    undecided: bool = False  # input that could not be analysed at all (a module not on disk): not a finding
 
 
 @dataclass

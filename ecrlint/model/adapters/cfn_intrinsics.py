@@ -22,9 +22,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...source import Span
-from ...values import Branch, Branches, Provenance, Unknown, Value, known, unknown
+from ...values import (
+    DEPLOYING_ACCOUNT,
+    DEPLOYING_PARTITION,
+    DEPLOYING_REGION,
+    Branch,
+    Branches,
+    Provenance,
+    Unknown,
+    Value,
+    known,
+    unknown,
+)
 
 MAX_BRANCHES = 16  # combinations of undecided conditions kept before giving up (Unknown)
+MAX_TEXT = 1_000_000  # characters of one evaluated string (Fn::Sub, Fn::Join, Fn::ToJsonString)
+MAX_WORK = 20_000_000  # evaluation steps plus characters built, per template and all its scenarios
 NO_VALUE_TRACE = "AWS::NoValue"
 
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
@@ -69,6 +82,24 @@ def _index(data) -> int | None:
         return int(number) if number == number and abs(number) < 1e9 else None
     except (ValueError, OverflowError):
         return None
+
+
+class Budget:
+    """Evaluation work left for one template. Past it, values are unknown with the reason, so a
+    template that multiplies text (a long parameter substituted thousands of times, `Fn::Join`
+    nested through YAML aliases) costs bounded time and memory."""
+
+    def __init__(self, work: int = MAX_WORK):
+        self.left = work
+
+    def spend(self, amount: int) -> bool:
+        self.left -= amount
+        return self.left >= 0
+
+
+BUDGET_REASON = (
+    f"evaluating the template's intrinsic functions would take more than {MAX_WORK:,} steps (evaluation budget)"
+)
 
 
 @dataclass
@@ -173,7 +204,18 @@ def _step(value: Value, key: str | int) -> Value | None:
 class TemplateScope:
     """One template (one stack instance) whose intrinsics can be evaluated."""
 
-    def __init__(self, template: Value, path: str, env: StackEnvironment, address_prefix: str = ""):
+    def __init__(
+        self,
+        template: Value,
+        path: str,
+        env: StackEnvironment,
+        address_prefix: str = "",
+        *,
+        open_parameters: frozenset[str] = frozenset(),
+        other_than: dict[str, frozenset[str]] | None = None,
+        scenario: dict[str, Value] | None = None,
+        budget: Budget | None = None,
+    ):
         self.template = template
         self.path = path
         self.env = env
@@ -190,6 +232,15 @@ class TemplateScope:
         self.mappings = mapping("Mappings")
         self._condition_cache: dict[str, bool | None] = {}
         self._in_progress: set[str] = set()
+        # Parameters that can take several values (scenarios): read as undecided, and recorded in
+        # `reads` while it is a set, so a caller learns which of them a value depends on.
+        self.open_parameters = open_parameters
+        self.reads: set[str] | None = None
+        self._condition_reads: dict[str, set[str]] = {}
+        # Parameters whose value in this scenario is "anything but these": unequal to each of them.
+        self.other_than = other_than or {}
+        self.scenario = scenario or {}  # parameter values of one deployment being explored
+        self.budget = budget or Budget()
 
     # -- names ---------------------------------------------------------------------------
     def address(self, logical_id: str) -> str:
@@ -214,12 +265,12 @@ class TemplateScope:
         if name == "AWS::AccountId":
             if self.env.account_id is not None and self.env.account_id.is_known:
                 return known(self.env.account_id.data, span, trace=(f"{step}: account of the stack",))
-            return unknown("the account the stack is deployed to is not known", span, "${AWS::AccountId}")
+            return unknown("the account the stack is deployed to is not known", span, DEPLOYING_ACCOUNT)
         if name == "AWS::Region":
             region = self._region_text()
             if region is not None:
                 return known(region, span, trace=(f"{step}: region of the stack",))
-            return unknown("the region the stack is deployed to is not known", span, "${AWS::Region}")
+            return unknown("the region the stack is deployed to is not known", span, DEPLOYING_REGION)
         if name == "AWS::Partition":
             region = self._region_text()
             partition = partition_of(region)[0] if region else "aws"
@@ -255,7 +306,14 @@ class TemplateScope:
         symbolic = "${" + name + "}"
         if ptype.startswith("AWS::SSM::Parameter::Value<"):
             return unknown(f"parameter {name} is read from SSM Parameter Store at deploy time", span, symbolic)
-        if name in self.env.parameter_values:
+        if name in self.open_parameters and name not in self.env.parameter_values:
+            if self.reads is not None:
+                self.reads.add(name)
+            return unknown(f"parameter {name} can take several values", span, symbolic)
+        if name in self.scenario:
+            source = f"parameter {name}"
+            value = self.scenario[name]
+        elif name in self.env.parameter_values:
             given = self.env.parameter_values[name]
             source = f"parameter {name} as passed to the stack"
             value = given
@@ -313,30 +371,41 @@ class TemplateScope:
             return unknown(f"Fn::GetAtt of {logical_id}, which is not a resource of the template", span, symbolic)
         rtype = self.resource_type(logical_id)
         if rtype == "AWS::ECR::Repository" and attribute in ("Arn", "RepositoryUri"):
+            # That repository, in the stack's account and Region, whatever its name turns out to be.
             name = self._resource_property(logical_id, "RepositoryName")
-            if name is not None and name.is_known and isinstance(name.data, str):
-                if attribute == "Arn":
-                    pattern = "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/"
-                else:
-                    pattern = "${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/"
-                value = self.sub_text(pattern, {}, span)
-                built = self._concat([value, known(name.data, span)], span)
-                return Value(built.data, span, built.provenance, (f"Fn::GetAtt {logical_id}.{attribute}",), address)
+            if name is None or (isinstance(name.data, Unknown) and name.data.symbolic is None):
+                why = name.data.reason if name is not None else f"CloudFormation names {logical_id} at deployment"
+                name = unknown(why, span, "${" + logical_id + "}")
+            if attribute == "Arn":
+                pattern = f"arn:{DEPLOYING_PARTITION}:ecr:{DEPLOYING_REGION}:{DEPLOYING_ACCOUNT}:repository/"
+            else:
+                pattern = f"{DEPLOYING_ACCOUNT}.dkr.ecr.{DEPLOYING_REGION}.${{AWS::URLSuffix}}/"
+            prefix = self.sub_text(pattern, {}, span)
+            built = lift([prefix, name], lambda parts: self._concat(parts, span), span)
+            step = f"Fn::GetAtt {logical_id}.{attribute}"
+            return map_value(built, lambda v: Value(v.data, span, v.provenance, (step,), address)) or built
         return unknown(f"{attribute} of {logical_id} is known after deployment", span, symbolic, ref=address)
 
     # -- conditions ----------------------------------------------------------------------
     def condition(self, name: str) -> bool | None:
         """The outcome of a named condition, or None when it depends on undecided values."""
         if name in self._condition_cache:
+            if self.reads is not None:
+                self.reads |= self._condition_reads.get(name, set())
             return self._condition_cache[name]
         key = f"condition {name}"
         if key in self._in_progress or name not in self.conditions:
             return None
         self._in_progress.add(key)
+        outer, self.reads = self.reads, (set() if self.reads is not None else None)
         try:
             outcome = self.evaluate_condition(self.conditions[name])
         finally:
             self._in_progress.discard(key)
+            if outer is not None and self.reads is not None:
+                self._condition_reads[name] = self.reads
+                outer |= self.reads
+            self.reads = outer
         self._condition_cache[name] = outcome
         return outcome
 
@@ -353,7 +422,11 @@ class TemplateScope:
             if args is None or len(args) != 2:
                 return None
             left, right = self.resolve(args[0]), self.resolve(args[1])
-            if left is None or right is None or not left.fully_known() or not right.fully_known():
+            if left is None or right is None:
+                return None
+            if self.other_than and (self._is_other(args[0], right) or self._is_other(args[1], left)):
+                return False
+            if not left.fully_known() or not right.fully_known():
                 return None
             return _comparable(left.plain()) == _comparable(right.plain())
         if fn in ("Fn::And", "Fn::Or"):
@@ -374,11 +447,28 @@ class TemplateScope:
             return None if inner is None else not inner
         return None
 
+    def _misses(self, written: Value, level: Value) -> bool:
+        """`Ref P`, where P is "anything but" a list holding every key of a mapping level."""
+        target = written.get("Ref") if isinstance(written.data, dict) and len(written.data) == 1 else None
+        if target is None or not isinstance(target.data, str) or target.data not in self.other_than:
+            return False
+        return set(level.data) <= self.other_than[target.data]
+
+    def _is_other(self, written: Value, other: Value) -> bool:
+        """`Ref P`, where P is "anything but" a list holding the other side's value: certainly unequal."""
+        target = written.get("Ref") if isinstance(written.data, dict) and len(written.data) == 1 else None
+        if target is None or not isinstance(target.data, str) or target.data not in self.other_than:
+            return False
+        text = _scalar_text(other)
+        return text is not None and text in self.other_than[target.data]
+
     # -- resolution ----------------------------------------------------------------------
     def resolve(self, value: Value | None) -> Value | None:
         """The value with its intrinsic functions evaluated; None when it resolves to AWS::NoValue."""
         if value is None:
             return None
+        if not self.budget.spend(1):
+            return unknown(BUDGET_REASON, value.span)
         data = value.data
         if isinstance(data, dict):
             if len(data) == 1:
@@ -455,7 +545,10 @@ class TemplateScope:
         if fn == "Fn::ToJsonString":
             inner = self.resolve(arg)
             if inner is not None and inner.fully_known():
-                return known(json.dumps(inner.plain(), separators=(",", ":")), span, trace=("Fn::ToJsonString",))
+                text = json.dumps(inner.plain(), separators=(",", ":"))
+                if len(text) > MAX_TEXT or not self.budget.spend(len(text)):
+                    return unknown(f"Fn::ToJsonString would build more than {MAX_TEXT:,} characters", span)
+                return known(text, span, trace=("Fn::ToJsonString",))
             return unknown("Fn::ToJsonString of an undecided value", span)
         if fn == "Fn::Transform":
             return unknown("the value is produced by a macro (Fn::Transform)", span)
@@ -544,6 +637,12 @@ class TemplateScope:
                     reasons.append("a list or object where text is expected")
                     text = "${?}"
             texts.append(text)
+        size = sum(len(t) for t in texts) + len(delimiter) * max(len(texts) - 1, 0)
+        if size > MAX_TEXT:
+            reason = f"{step or 'the text'} would build {size:,} characters, more than {MAX_TEXT:,} (evaluation budget)"
+            return Value(Unknown(reason), span, Provenance.UNRESOLVED, tuple(trace))
+        if not self.budget.spend(size):
+            return Value(Unknown(BUDGET_REASON), span, Provenance.UNRESOLVED, tuple(trace))
         joined = delimiter.join(texts)
         ref = next(iter(refs)) if len(refs) == 1 else None
         if reasons:
@@ -663,19 +762,23 @@ class TemplateScope:
 
         def find(parts: list[Value]) -> Value:
             texts = [_scalar_text(p) if not isinstance(p.data, Unknown) else None for p in parts]
-            if any(t is None for t in texts):
-                undecided = next(p for p, t in zip(parts, texts) if t is None)
-                reason = undecided.data.reason if isinstance(undecided.data, Unknown) else "undecided key"
-                return unknown(f"Fn::FindInMap key is undecided: {reason}", span)
             node: Value | None = self.template.get("Mappings")
-            for text in texts:
-                node = node.get(text) if node is not None and node.is_map else None
+            for written, part, text in zip(args[:3], parts, texts):
+                if text is None and node is not None and node.is_map and self._misses(written, node):
+                    node = None  # "any other value" of a parameter: no entry of this level
+                if node is None:
+                    break
+                if text is None:
+                    reason = part.data.reason if isinstance(part.data, Unknown) else "undecided key"
+                    return unknown(f"Fn::FindInMap key is undecided: {reason}", span)
+                node = node.get(text) if node.is_map else None
             if node is None:
                 if fallback is not None:
                     resolved = self.resolve(fallback)
                     if resolved is not None:
                         return Value(resolved.data, span, resolved.provenance, ("Fn::FindInMap default",), resolved.ref)
-                return unknown("Fn::FindInMap names an entry that does not exist: " + "/".join(texts), span)
+                named = "/".join(t if t is not None else "${" + "?" + "}" for t in texts)
+                return unknown("Fn::FindInMap names an entry that does not exist: " + named, span)
             resolved = self.resolve(node)
             if resolved is None:
                 return unknown("Fn::FindInMap entry is empty", span)

@@ -15,12 +15,13 @@ except inside a `Fn::If` whose branch removes the property: that branch gets the
 from __future__ import annotations
 
 import bisect
+import os
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from ...source import Span
-from ...values import Branch, Branches, Value, default, known, unknown
+from ...values import DEPLOYING_ACCOUNT, DEPLOYING_REGION, Branch, Branches, Value, default, known, unknown
 from ..objects import (
     CodeBuildProject,
     CodeDeployApplication,
@@ -49,6 +50,7 @@ from ..objects import (
 from ..policy import PolicyDocument, parse_policy_document
 from . import AdapterContext, AdapterResult, Diagnostic
 from .cfn_intrinsics import StackEnvironment, TemplateScope, dig, is_absent, map_value
+from .cfn_scenarios import ScenarioSpace
 from .docload import Document, Loader, embedded_json
 
 MAX_NESTING = 8  # nested stacks followed at most this deep
@@ -610,11 +612,35 @@ class _Builder:
         self.doc = stack.doc
         assert stack.doc.value is not None
         self.template = stack.doc.value
-        self.scope = TemplateScope(self.template, stack.doc.path, stack.env, stack.address_prefix)
         self.result = AdapterResult()
+        if not stack.chain:
+            stack.env = self.deployment_values(stack.env)
+        self.scope = TemplateScope(self.template, stack.doc.path, stack.env, stack.address_prefix)
+        self.scenarios = ScenarioSpace(self.scope)
         resources = self.template.get("Resources")
         self.resources_value = resources
         self._starts: list[int] | None = None
+
+    def deployment_values(self, env: StackEnvironment) -> StackEnvironment:
+        """The parameter values a deployment of this template passes: samconfig.toml, then --parameters."""
+        from .cfn_parameters import ParametersError, samconfig_parameters
+
+        pinned: dict[str, Value] = {}
+        if self.stack.source_format == "cloudformation" and self.doc.abspath:
+            display = os.path.join(os.path.dirname(self.doc.path), "samconfig.toml")
+            try:
+                found = samconfig_parameters(self.doc.abspath)
+            except ParametersError as err:
+                self.result.diagnostics.append(Diagnostic(str(err), Span.point(display, 1, 1)))
+                found = None
+            if found is not None:
+                where = Span.point(display, 1, 1)
+                pinned.update({k: known(v, where, trace=("samconfig.toml",)) for k, v in found[0].items()})
+        where = Span.point(OPTIONS_PATH, 1, 1)
+        pinned.update({k: known(v, where, trace=("--parameters",)) for k, v in self.ctx.options.cfn_parameters})
+        if not pinned:
+            return env
+        return replace(env, parameter_values={**pinned, **env.parameter_values})
 
     def resource_span(self, logical_id: str, resource: Value) -> Span:
         from ...parse.yaml import key_span
@@ -640,13 +666,13 @@ class _Builder:
         account = self.stack.env.account_id
         if account is not None and account.is_known:
             return account.at(span) if account.span.path == OPTIONS_PATH else account
-        return unknown("the account the stack is deployed to is not known", span, "${AWS::AccountId}")
+        return unknown("the account the stack is deployed to is not known", span, DEPLOYING_ACCOUNT)
 
     def region_value(self, span: Span) -> Value:
         region = self.stack.env.region
         if region is not None and region.is_known:
             return region
-        return unknown("the region the stack is deployed to is not known", span, "${AWS::Region}")
+        return unknown("the region the stack is deployed to is not known", span, DEPLOYING_REGION)
 
     def build(self) -> AdapterResult:
         path = self.doc.path
@@ -671,20 +697,20 @@ class _Builder:
             rtype = rtype_value.data if rtype_value is not None and isinstance(rtype_value.data, str) else None
             if rtype is None:
                 continue
-            condition = resource.get("Condition")
-            if condition is not None and isinstance(condition.data, str):
-                if self.scope.condition(condition.data) is False:
-                    continue
-            if rtype == "AWS::CloudFormation::Stack":
-                self.nested_stack(logical_id, resource)
-                continue
             mapper = MAPPERS.get(rtype)
-            if mapper is None:
+            if mapper is None and rtype != "AWS::CloudFormation::Stack":
                 continue
             raw_props = resource.get("Properties")
             if rtype == "AWS::Serverless::Function" and globals_function is not None:
                 raw_props = _merge_globals(globals_function, raw_props)
-            props = self.scope.resolve(raw_props) if raw_props is not None else None
+            condition = resource.get("Condition")
+            condition_name = condition.data if condition is not None and isinstance(condition.data, str) else None
+            exists, props = self.scenarios.resolve(raw_props, condition_name)
+            if not exists:
+                continue
+            if mapper is None:
+                self.nested_stack(logical_id, props)
+                continue
             for obj in mapper(_Resource(self, logical_id, resource, rtype, props)):
                 for name in BOOL_FIELDS:
                     if hasattr(obj, name):
@@ -693,8 +719,7 @@ class _Builder:
                 self.result.objects.append(obj)
         return self.result
 
-    def nested_stack(self, logical_id: str, resource: Value) -> None:
-        props = self.scope.resolve(resource.get("Properties"))
+    def nested_stack(self, logical_id: str, props: Value | None) -> None:
         url = dig(props, "TemplateURL")
         if url is None or not isinstance(url.data, str):
             return

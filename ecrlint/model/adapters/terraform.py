@@ -491,6 +491,11 @@ class _Project:
         self.context_dirs: dict[str, list[str]] = {}  # directory -> display paths of its files
         self._diagnosed: set[Diagnostic] = set()
         self.env = Env(load_module=self.load_module, read_file=self.read_file, account_id=ctx.options.account_id)
+        from ...terraform.module_models import ModuleFallback
+
+        # Registry and remote modules that are not on disk: a module model, or an undecided record.
+        model_dirs = tuple(ctx.options.extra.get("module_models", ()))
+        self.models = self.env.module_fallback = ModuleFallback(model_dirs, self.load_model_files)
 
     def display(self, path: str) -> str:
         shown = self.ctx.display_path(path) if callable(self.ctx.display_path) else path
@@ -542,6 +547,14 @@ class _Project:
                 self.diagnose(path, err)
         return module
 
+    def load_model_files(self, directory: str, files: list[tuple[str, str]]) -> ModuleSource:
+        # A module model's files are ecrlint's own data, read whatever the scanned roots.
+        sources = [SourceFile(shown, path, "terraform") for shown, path in files]
+        module = load_module(directory, sources, self.read, RELEVANT_RESOURCES)
+        for path, err in module.errors:
+            self.result.diagnostics.append(_diagnostic(path, err))
+        return module
+
     def variable_files(self, directory: str) -> list[SourceFile]:
         """The variable files Terraform loads by itself, in its order: `terraform.tfvars`,
         `terraform.tfvars.json`, then `*.auto.tfvars` and `*.auto.tfvars.json` by name."""
@@ -590,7 +603,7 @@ class _Project:
             for directory, files in self.by_dir.items()
         }
         children = set().union(*calls.values()) if calls else set()
-        callers = self.callers_outside()
+        callers = self.callers_outside(calls)
         for directory in sorted(self.by_dir):
             if directory in children:
                 continue
@@ -614,14 +627,21 @@ class _Project:
             if diagnostic not in self._diagnosed:
                 self._diagnosed.add(diagnostic)
                 self.result.diagnostics.append(diagnostic)
+        for err in self.models.model_errors():
+            self.result.diagnostics.append(_diagnostic(self.display(err.path), ParseError(err.message, err.line, 1)))
+        for record in self.models.not_analysed.values():
+            self.result.diagnostics.append(
+                Diagnostic(record.message, record.span, address=record.address, undecided=True)
+            )
         return self.result
 
-    def callers_outside(self) -> dict[str, set[str]]:
-        """Callers of modules, over the project, when the project reaches beyond the scanned paths."""
+    def callers_outside(self, calls: dict[str, set[str]]) -> dict[str, set[str]]:
+        """Callers of modules over the whole project: the scanned folders' calls, and those of the
+        project's other `.tf` files (a module scanned alone still has its callers)."""
         root = self.ctx.project_root
-        if not root or any(_inside(root, scanned) for scanned in map(os.path.realpath, self.ctx.roots)):
-            return {}  # every caller is among the scanned files already
-        return callers_index(root)
+        if not root:
+            return {}
+        return callers_index(root, calls)
 
     def walk_root(self, directory: str, children: set[str], reportable: bool = True) -> None:
         module = self.load_module(directory)
@@ -645,7 +665,13 @@ class _Project:
             self.modules[done] = _DONE
 
     def walk(
-        self, instance: ModuleInstance, providers: dict[str, _Provider], unit: str, context: dict, reportable: bool
+        self,
+        instance: ModuleInstance,
+        providers: dict[str, _Provider],
+        unit: str,
+        context: dict,
+        reportable: bool,
+        call=None,
     ) -> None:
         directory = os.path.normpath(instance.source.directory)
         self.instantiated.add(directory)
@@ -670,10 +696,12 @@ class _Project:
             # evaluated with: objects of two scenarios are never the same resource.
             obj.extra["unit"] = f"{unit} when {context['scenario']}" if context else unit
             obj.extra.update(context)
+            if call is not None:
+                obj = self.models.relocate(obj, instance, call)  # a module model's parts: at the call
             self.result.objects.append(obj)
         for name in sorted(instance.source.module_calls):
             for child in instance.children(name):
-                self.walk(child, providers, unit, context, reportable)
+                self.walk(child, providers, unit, context, reportable, instance.source.module_calls[name])
 
 
 @dataclass(frozen=True)
