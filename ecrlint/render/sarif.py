@@ -6,7 +6,7 @@
   and `security-severity`. ECR900 (unparsable input) and the other ECR9xx rules are
   ordinary results of the same run. `automationDetails.id` names the category (`ecrlint/`).
 - Locations are URIs relative to the project root (the configuration file's folder, else the
-  top of the git work tree, else the working directory) with `uriBaseId: %SRCROOT%`,
+  top of the git work tree, else the first path analysed) with `uriBaseId: %SRCROOT%`,
   declared in `originalUriBaseIds`. Columns count Unicode code points (`columnKind`),
   `endColumn` is the column after the last character.
 - `logicalLocations`: the resource address as kind `resource`; a CDK construct path as
@@ -97,7 +97,7 @@ def build(findings: list[Finding], ctx: RenderContext) -> dict[str, Any]:
 
 ROOT_DESCRIPTION = (
     "The project root: the folder of the configuration file, else the top of the git work tree, "
-    "else the directory ecrlint ran in. Result paths are relative to it."
+    "else the first path analysed. Result paths are relative to it."
 )
 
 
@@ -170,15 +170,16 @@ def _uri_maker(ctx: RenderContext) -> Callable[[str], dict[str, str]]:
     """Finding paths are relative to the working directory; SARIF's are relative to the project root."""
     if ctx.project_root is None or ctx.cwd is None:
         return _artifact_location
-    base = os.path.relpath(ctx.cwd, ctx.project_root).replace(os.sep, "/")
     root = ctx.project_root.replace(os.sep, "/")
+    cwd = ctx.cwd.replace(os.sep, "/")
 
     def location(path: str) -> dict[str, str]:
         if path.startswith("/") or _WINDOWS_ABS.match(path):
             return _artifact_location(path)
-        rebased = posixpath.normpath(posixpath.join(base, path))
+        absolute = posixpath.normpath(posixpath.join(cwd, path))
+        rebased = posixpath.relpath(absolute, root)
         if rebased == ".." or rebased.startswith("../"):  # outside the project: an absolute URI
-            return _artifact_location(posixpath.normpath(posixpath.join(root, rebased)))
+            return _artifact_location(absolute)
         return _artifact_location(rebased)
 
     return location

@@ -213,3 +213,11 @@ def test_uris_are_relative_to_the_project_root_not_the_working_directory(validat
     location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert location == {"uri": "file:///outside.tf"}
     assert not list(validator.iter_errors(log))
+
+
+def test_uris_when_the_working_directory_is_outside_the_project(validator):
+    base = os.path.abspath(os.sep + "work")
+    ctx = {"project_root": os.path.join(base, "shared", "corpus"), "cwd": os.path.join(base, "tool")}
+    log = sarif([finding(path="../shared/corpus/app/main.tf")], **ctx)
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "app/main.tf", "uriBaseId": "%SRCROOT%"}
