@@ -2,7 +2,7 @@
 
 Columns are 1-based; `end_column` is the column just after the last character of the span.
 `findings` holds what was reported, `suppressed` what a suppression hid (always listed),
-`undecided` where a rule could not decide (listed only with --show-unknown).
+`undecided` where a rule could not decide (listed only with --show-unknown, counted always).
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ def build(findings: list[Finding], ctx: RenderContext) -> dict[str, Any]:
         "findings": len(kept),
         "by_severity": severity_counts(kept),
         "suppressed": len(suppressed),
-        "undecided": len(undecided),
+        # Counted in every run, as in the text summary; the records are listed with --show-unknown.
+        "undecided": len(ctx.undecided) - sum(1 for _, und in ctx.undecided if und.pointer == MODULE_NOT_ANALYSED),
         "baseline_stale": len(stale),
     }
     modules = sum(1 for _, und in ctx.undecided if und.pointer == MODULE_NOT_ANALYSED)

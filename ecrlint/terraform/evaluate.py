@@ -112,7 +112,7 @@ class ResourceInstance:
         attribute = self.block.body.attributes.get(name)
         if attribute is None:
             return None
-        return self.module.eval(attribute.expr, self.scope)
+        return _unless_null(self.module.eval(attribute.expr, self.scope))
 
     def blocks(self, name: str, body=None) -> list[BlockInstance]:
         body = body if body is not None else self.block.body
@@ -135,10 +135,15 @@ class BlockInstance:
         attribute = self.block.body.attributes.get(name)
         if attribute is None:
             return None
-        return self.owner.module.eval(attribute.expr, self.scope)
+        return _unless_null(self.owner.module.eval(attribute.expr, self.scope))
 
     def blocks(self, name: str) -> list[BlockInstance]:
         return _nested_blocks(self.owner, self.block.body, name, self.scope)
+
+
+def _unless_null(value: Value) -> Value | None:
+    """An argument set to null is, for Terraform, an argument not set: the default applies."""
+    return None if value.is_known and value.data is None else value
 
 
 def _nested_blocks(owner: ResourceInstance, body, name: str, scope: Scope) -> list[BlockInstance]:
