@@ -37,10 +37,13 @@ class AdapterResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # Positions of suppression comments and similar per-file facts, keyed by display path.
     file_facts: dict[str, dict] = field(default_factory=dict)
+    # (display path, reason) of files read and found not to be inputs: counted in the summary only.
+    quiet: list[tuple[str, str]] = field(default_factory=list)
 
     def extend(self, other: AdapterResult) -> None:
         self.objects.extend(other.objects)
         self.diagnostics.extend(other.diagnostics)
+        self.quiet.extend(other.quiet)
         for key, facts in other.file_facts.items():
             self.file_facts.setdefault(key, {}).update(facts)
 
