@@ -55,7 +55,18 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="add a folder of Terraform module models (for modules not on disk before terraform init)",
     )
-    check.add_argument("--exclude", action="append", default=[], help="gitignore-style pattern to skip")
+    check.add_argument(
+        "--exclude", action="append", default=[], help="gitignore-style pattern to skip, relative to the current folder"
+    )
+    check.add_argument(
+        "--force-exclude", action="store_true", default=None, help="apply excludes to files named explicitly too"
+    )
+    check.add_argument(
+        "--include-test-snapshots",
+        action="store_true",
+        default=None,
+        help="read CDK integ-runner snapshot folders (*.snapshot/), skipped by default",
+    )
     check.add_argument("--var-file", action="append", default=[], help="Terraform variable file")
     check.add_argument("--account-id", help="the AWS account the configuration deploys to")
     check.add_argument(
@@ -112,14 +123,20 @@ def _split(values: list[str]) -> list[str]:
 
 
 def _read_lines(path: str) -> list[str] | None:
-    """Source lines for code frames; never through a symlink, which may lead out of the scanned tree."""
+    """Source lines for code frames; never through a symlink, which may lead out of the scanned tree,
+    and only from a regular file within the size limit."""
+    from .source import read_text_limited
+
     if os.path.islink(path):
         return None
     try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read().splitlines()
+        return read_text_limited(path).splitlines()
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def _flag(given: bool | None, configured: bool | None) -> bool:
+    return bool(given if given is not None else configured)
 
 
 def _settings(args):
@@ -179,6 +196,9 @@ def _settings(args):
         paths=args.paths,
         options=options,
         exclude=tuple(args.exclude or config.get("exclude", [])),
+        exclude_base=os.getcwd() if args.exclude else config.directory,
+        force_exclude=_flag(args.force_exclude, config.get("force-exclude")),
+        include_test_snapshots=_flag(args.include_test_snapshots, config.get("include-test-snapshots")),
         var_files=var_files,
         scenarios={
             os.path.normpath(os.path.join(config.directory, root)): named
@@ -248,6 +268,7 @@ def run_check(args) -> int:
         version=__version__,
         rules=result.catalog,
         files_scanned=result.files_scanned,
+        files_skipped=result.files_skipped,
         show_suppressed=args.show_suppressed,
         read_lines=_read_lines,
         undecided=result.undecided,

@@ -240,7 +240,9 @@ def usable(entry: Any) -> bool:
     from .serial import conforms
 
     shape = dict[str, Any]
-    if not conforms(entry, shape) or set(entry) != {"findings", "undecided", "deps"}:
+    if not conforms(entry, shape) or set(entry) != {"findings", "undecided", "deps", "skipped"}:
+        return False
+    if not conforms(entry["skipped"], dict[str, int]):
         return False
     deps = entry["deps"]
     if not conforms(deps, dict[str, dict[str, str | None]]) or set(deps) != {"files", "folders"}:

@@ -28,6 +28,9 @@ class Settings:
     paths: list[str]
     options: Options = field(default_factory=Options)
     exclude: tuple[str, ...] = ()
+    exclude_base: str | None = None  # the folder `exclude` is relative to (None: each scanned root)
+    force_exclude: bool = False  # apply `exclude` to files named explicitly too
+    include_test_snapshots: bool = False  # read CDK integ-runner snapshot folders
     var_files: list[str] = field(default_factory=list)
     scenarios: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # absolute root -> name -> files
     select: list[str] = field(default_factory=list)  # empty: the default rule set
@@ -62,6 +65,7 @@ class RunResult:
     catalog: list[Rule]
     rules: list[Rule]  # the selected ones
     model: Model
+    files_skipped: dict[str, int] = field(default_factory=dict)  # reason -> files left out quietly
 
 
 # Parse errors and suppression hygiene are reported whatever --select says; only --ignore drops them.
@@ -91,8 +95,21 @@ def choose_rules(
 
 
 def _read(source) -> str:
-    with open(source.abspath, encoding="utf-8") as handle:
-        return handle.read()
+    return source.read_text()  # within the size limit, regular files only
+
+
+def _skipped_counts(quiet: list[tuple[str, str]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for _path, reason in quiet:
+        counts[reason] = counts.get(reason, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _scanned(discovery, files_skipped: dict[str, int]) -> int:
+    """Discovered files less those read and found not to be inputs (snapshots were never discovered)."""
+    from .discover import TEST_SNAPSHOT
+
+    return len(discovery.files) - sum(n for reason, n in files_skipped.items() if reason != TEST_SNAPSHOT)
 
 
 LIFECYCLE_QUESTIONS = ("ECR402", "ECR403", "ECR404")
@@ -138,13 +155,16 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
         key = runcache.run_key(settings, catalog, discovery, inputs)
         hit = cache.get(runcache.NAMESPACE, key)
         if hit is not MISSING and runcache.usable(hit):
-            return RunResult(hit["findings"], hit["undecided"], len(discovery.files), catalog, rules, Model())
+            skipped = hit["skipped"]
+            scanned = _scanned(discovery, skipped)
+            return RunResult(hit["findings"], hit["undecided"], scanned, catalog, rules, Model(), skipped)
         result = _analyse(settings, catalog, rules, discovery, cwd)
     finally:
         records = runcache.stop_recording()
     deps = runcache.dependencies(records, discovery)
     if runcache.unchanged_since(started, inputs, deps):
         entry = {"findings": result.findings, "undecided": result.undecided, "deps": deps}
+        entry["skipped"] = result.files_skipped
         cache.put(runcache.NAMESPACE, key, entry, remember=False)
     return result
 
@@ -178,7 +198,16 @@ def project_root(settings: Settings, cwd: str) -> str:
 
 
 def _discover(settings: Settings, cwd: str):
-    discovery = discover_files(settings.paths, settings.exclude, cwd=cwd)
+    skip_folders = (settings.cache_dir,) if settings.cache_dir else ()
+    discovery = discover_files(
+        settings.paths,
+        settings.exclude,
+        cwd=cwd,
+        exclude_base=settings.exclude_base,
+        force_exclude=settings.force_exclude,
+        include_test_snapshots=settings.include_test_snapshots,
+        skip_folders=skip_folders,
+    )
     if discovery.missing:
         raise RunError(f"no such file or directory: {discovery.missing[0]}")
     own = {os.path.abspath(os.path.join(cwd, p)) for p in settings.not_inputs}
@@ -257,4 +286,5 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
         findings += [f for f in stale if f.rule_id in selected]
 
     findings.sort(key=Finding.sort_key)
-    return RunResult(findings, undecided, len(discovery.files), catalog, rules, model)
+    skipped = _skipped_counts(discovery.quiet + adapted.quiet)
+    return RunResult(findings, undecided, _scanned(discovery, skipped), catalog, rules, model, skipped)

@@ -38,6 +38,7 @@ class RenderContext:
     version: str
     rules: list[Rule]  # the whole catalogue
     files_scanned: int
+    files_skipped: dict[str, int] = field(default_factory=dict)  # reason (discover.QUIET_REASONS) -> files
     show_suppressed: bool = False
     read_lines: Callable[[str], list[str] | None] = _no_lines  # path -> lines, for code frames
     undecided: list[tuple[str, Undecided]] = field(default_factory=list)  # (rule id, why)

@@ -56,6 +56,10 @@ def build(findings: list[Finding], ctx: RenderContext) -> dict[str, Any]:
     stale = sorted(ctx.baseline_stale)
     summary = {
         "files_scanned": ctx.files_scanned,
+        "files_skipped": {
+            key.replace("-", "_"): ctx.files_skipped.get(key, 0)
+            for key in ("not-input", "template-input", "test-snapshot")
+        },
         "findings": len(kept),
         "by_severity": severity_counts(kept),
         "suppressed": len(suppressed),

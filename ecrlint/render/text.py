@@ -122,9 +122,16 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+_SKIPPED = {  # why files were left out quietly (discover.QUIET_REASONS)
+    "not-input": "{} skipped: not ECR inputs",
+    "template-input": "{} skipped as Terraform templates",
+    "test-snapshot": "{} skipped as test snapshots",
+}
+
+
 def _summary(kept: list[Finding], suppressed: list[Finding], ctx: RenderContext, undecided: int, stale: int) -> str:
     files = _plural(ctx.files_scanned, "file")
-    extras = []
+    extras = [_SKIPPED[reason].format(_plural(n, "file")) for reason, n in sorted(ctx.files_skipped.items()) if n]
     if suppressed:
         extras.append(f"{len(suppressed)} suppressed")
     modules = sum(1 for _, und in ctx.undecided if und.pointer == MODULE_NOT_ANALYSED)

@@ -21,6 +21,17 @@ class _AnyTagLoader(yaml.SafeLoader):
 _AnyTagLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
+def _unique_keys(loader, node, deep=False):
+    """A mapping whose keys are unique: CloudFormation and ecrlint reject a repeated key; PyYAML keeps the last."""
+    keys = [loader.construct_object(key, deep=deep) for key, _value in node.value]
+    if len(keys) != len({repr(k) for k in keys}):
+        raise yaml.constructor.ConstructorError(None, None, "duplicate key", node.start_mark)
+    return loader.construct_mapping(node, deep)
+
+
+_AnyTagLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_keys)
+
+
 def _valid(path: str) -> bool:
     with open(path, encoding="utf-8") as handle:
         text = handle.read()

@@ -86,6 +86,7 @@ def test_summary_counts(undecided):
     data = json.loads(render("json", sample_findings(), ctx))
     assert data["summary"] == {
         "files_scanned": 5,
+        "files_skipped": {"not_input": 0, "template_input": 0, "test_snapshot": 0},
         "findings": 6,
         "by_severity": {"critical": 1, "high": 2, "medium": 1, "low": 1, "info": 1},
         "suppressed": 2,

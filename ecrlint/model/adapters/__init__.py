@@ -48,6 +48,8 @@ class AdapterResult:
     # Display folder of module code users cannot see in review (installed under .terraform) ->
     # the `module` block in their own file where findings about it are shown.
     relocations: dict[str, Span] = field(default_factory=dict)
+    # (display path, reason) of files read and found not to be inputs: counted in the summary only.
+    quiet: list[tuple[str, str]] = field(default_factory=list)
 
     def extend(self, other: AdapterResult) -> None:
         self.objects.extend(other.objects)
@@ -55,6 +57,7 @@ class AdapterResult:
         self.context_files = sorted({*self.context_files, *other.context_files})
         for directory, site in other.relocations.items():
             self.relocations.setdefault(directory, site)
+        self.quiet.extend(other.quiet)
         for key, facts in other.file_facts.items():
             self.file_facts.setdefault(key, {}).update(facts)
 

@@ -19,24 +19,54 @@ from ...parse import ParseError
 from ...source import (
     MAX_FILE_BYTES,  # larger structured files are refused (ECR900 when they look like ours)
     Span,
+    UnreadableInput,
+    open_regular,
+    read_bytes_limited,
 )
 from ...values import Value
 from . import Diagnostic
 
-# Cheap text markers of the inputs ecrlint reads. Used only to decide whether a file that failed to
-# parse deserves an ECR900: a broken package.json or k8s manifest is not ours and stays quiet.
+# Cheap text marks of the inputs ecrlint reads. Used only to decide whether a file that failed to
+# parse deserves an ECR900: a broken Helm template, Kubernetes manifest, workflow, compose file or
+# package.json is not ours and is skipped quietly (counted in the summary).
+_Q = "[\"']?"  # a key may be quoted in JSON or YAML
+# A CloudFormation or SAM template says so: these win over every other sign (`{{resolve:...}}`).
+_TEMPLATE = re.compile(rf"AWSTemplateFormatVersion|Transform{_Q}[ \t]*:[ \t]*{_Q}AWS::Serverless")
+_RESOURCES = re.compile(rf"(?m)^[ \t]*{_Q}Resources{_Q}[ \t]*:")
+_AWS_TYPE = re.compile(r"\bAWS::[A-Za-z0-9]+::[A-Za-z0-9]")
+# Text written for another tool: a template language, a Kubernetes manifest (both keys at the top
+# level), a workflow (both keys), a compose file. Each is a plain search: no backtracking over the text.
+_TEMPLATE_LANGUAGE = re.compile(r"\{\{|\{%")
+_OTHER_TOOL_KEYS = (
+    (re.compile(r"(?m)^apiVersion:[ \t]*\S"), re.compile(r"(?m)^kind:[ \t]*\S")),
+    (re.compile(r"(?m)^[\"']?on[\"']?:"), re.compile(r"(?m)^jobs:")),
+    (re.compile(r"(?m)^services:[ \t]*$"),),
+)
+# Marks that need two signs: each is a pair of plain searches (no backtracking across the text).
+_OURS_PAIRS = (
+    (re.compile(r'"format_version"'), re.compile(r'"(?:planned_values|resource_changes|terraform_version)"')),  # plan
+    (re.compile(r'"artifacts"'), re.compile(r"aws:cloudformation:stack|cdk:cloud-assembly")),  # cloud assembly
+    (re.compile(rf"Action{_Q}[ \t]*:"), re.compile(r"\becr(?:-public)?:[A-Za-z*]")),  # ECR policy
+)
 _OURS = re.compile(
-    r"AWSTemplateFormatVersion|AWS::[A-Za-z0-9]+::|\"?rulePriority\"?\s*:|\becr(?:-public)?:[A-Za-z*]"
-    r"|\"format_version\"[\s\S]{0,2000}\"(?:planned_values|resource_changes|terraform_version)\""
-    r"|\"artifacts\"[\s\S]*(?:aws:cloudformation:stack|cdk:cloud-assembly)"
-    r"|\"(?:lifecyclePolicyText|policyText|repositoryName|imageTagMutability|scanningConfiguration"
-    r"|replicationConfiguration|destinations|scanType|scanFrequency|Statement)\"\s*:"
+    r"\b(?:rulePriority|lifecyclePolicyText|imageTagMutability|scanningConfiguration"  # lifecycle, settings
+    r"|replicationConfiguration|scanOnPush|scanFrequency)\"?[ \t]*:"
+    r"|\"(?:policyText|repositoryName|registryId|scanType)\"[ \t]*:"  # AWS CLI outputs
 )
 SNIFF_BEFORE_PARSE = 256 * 1024  # larger files are parsed only when the sniff says they may be ours
 
 
 def looks_like_ours(text: str) -> bool:
-    return _OURS.search(text[:1_000_000]) is not None
+    """True when text shows a mark of an ecrlint input (a template, plan, cloud assembly manifest,
+    policy or lifecycle shape); False for text of other tools even when it names AWS."""
+    head = text[:1_000_000]
+    if _TEMPLATE.search(head) or (_RESOURCES.search(head) and _AWS_TYPE.search(head)):
+        return True
+    if _TEMPLATE_LANGUAGE.search(head) or any(all(k.search(head) for k in keys) for keys in _OTHER_TOOL_KEYS):
+        return False
+    if _AWS_TYPE.search(head) or _OURS.search(head):
+        return True
+    return any(first.search(head) and second.search(head) for first, second in _OURS_PAIRS)
 
 
 @dataclass
@@ -110,21 +140,24 @@ class Loader:
         doc = Document(path=path, abspath=abspath)
         self.documents[key] = doc
         try:
-            size = os.path.getsize(abspath)
-            if size > MAX_FILE_BYTES:
-                with open(abspath, encoding="utf-8", errors="replace") as handle:
-                    doc.text = handle.read(65536)
-                doc.read_error = f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB"
-                return doc
-            with open(abspath, encoding="utf-8") as handle:
-                doc.text = handle.read()
-        except UnicodeDecodeError as err:
-            with open(abspath, encoding="utf-8", errors="replace") as handle:
-                doc.text = handle.read()
-            doc.read_error = f"not UTF-8 text ({err.reason} at byte {err.start})"
+            data = read_bytes_limited(abspath)
+        except UnreadableInput as err:
+            doc.read_error = err.message
+            if "larger" in err.message:  # the head only, for the sniff that decides whether to report it
+                try:
+                    with open_regular(abspath, limit=None) as handle:
+                        doc.text = handle.read(65536).decode("utf-8", "replace")
+                except OSError:
+                    pass
             return doc
         except OSError as err:
             doc.read_error = err.strerror or str(err)
+            return doc
+        try:
+            doc.text = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            doc.text = data.decode("utf-8", "replace")
+            doc.read_error = f"not UTF-8 text ({err.reason} at byte {err.start})"
             return doc
         if sniff and len(doc.text) > SNIFF_BEFORE_PARSE and not looks_like_ours(doc.text):
             doc.skipped = True

@@ -7,19 +7,23 @@
 - Terraform plan JSON (`format_version` with `planned_values`/`resource_changes`) -> `tfplan`
 - standalone policies, lifecycle policies, registry settings, AWS CLI outputs -> `rawjson`
 
-A parsed file that matches none of these is not ours and is skipped quietly (package.json,
-buildspecs, Kubernetes manifests...). A file that cannot be read or parsed gets an ECR900 with the
-parser's line and column only when a cheap text sniff says it looks like one of ours; otherwise it
-is skipped quietly too. Bad input never raises.
+A parsed file that matches none of these is not ours: it is skipped quietly and counted in the
+summary (package.json, Kubernetes manifests, workflows...). Buildspecs are read as text by
+`textfiles`. A file that cannot be read or parsed gets an ECR900 with the parser's line and column
+only when it shows a mark of an input (`docload.looks_like_ours`, or a buildspec's name) and is not
+a template that Terraform reads through file()/templatefile() (it is evaluated where it is
+rendered); otherwise it is skipped quietly and counted too. Bad input never raises.
 """
 
 from __future__ import annotations
 
 import os
 
-from ...source import SourceFile
+from ...discover import NOT_INPUT, TEMPLATE_INPUT
+from ...source import SourceFile, open_regular
 from . import AdapterContext, AdapterResult
 from .docload import Document, Loader, looks_like_ours
+from .textfiles import is_buildspec
 
 KINDS = ("json", "yaml", "cloudformation", "tfplan", "iam-policy", "cdk")
 
@@ -55,7 +59,7 @@ def _parent_first(source: SourceFile) -> tuple[int, int, str]:
     """
     name = os.path.basename(source.path)
     try:
-        with open(source.abspath, "rb") as handle:
+        with open_regular(source.abspath) as handle:
             head = handle.read(1 << 20)
     except OSError:
         return (2, 0, source.path)
@@ -65,6 +69,15 @@ def _parent_first(source: SourceFile) -> tuple[int, int, str]:
     if b"AWS::CloudFormation::Stack" in head:
         return (1, depth, source.path)
     return (2, 0, source.path)
+
+
+def _why_not_reported(source: SourceFile, doc: Document) -> str | None:
+    """None when a file that could not be read or parsed is an input (ECR900), else why it is quiet."""
+    if doc.error is not None and source.template_input:
+        return TEMPLATE_INPUT
+    if is_buildspec(source) or (doc.text is not None and looks_like_ours(doc.text)):
+        return None
+    return NOT_INPUT
 
 
 def build(files: list[SourceFile], ctx: AdapterContext) -> AdapterResult:
@@ -85,12 +98,18 @@ def build(files: list[SourceFile], ctx: AdapterContext) -> AdapterResult:
         syntax = "json" if source.path.endswith(".json") else ""
         doc = loader.load(source.abspath, source.path, syntax, sniff=True)
         if doc.value is None:
-            if not doc.reported and doc.text is not None and looks_like_ours(doc.text):
-                doc.reported = True
-                result.diagnostics.append(doc.diagnostic())
+            if not doc.reported:
+                why = _why_not_reported(source, doc)
+                if why is None:
+                    doc.reported = True
+                    result.diagnostics.append(doc.diagnostic())
+                else:
+                    result.quiet.append((source.path, why))
             loader.release(key)
             continue
         kind = _kind_of(doc)
+        if kind is None and not is_buildspec(source):
+            result.quiet.append((source.path, NOT_INPUT))
         if kind == "cdk":
             consumed |= cdk.assembly_files(doc, loader)
             result.extend(cdk.build_assembly(doc, ctx, loader))

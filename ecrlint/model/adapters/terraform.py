@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ... import runcache
 from ...parse import ParseError
 from ...parse.hcl_ast import GetAttr, Variable
-from ...source import SourceFile, Span, UnreadableInput, read_limited
+from ...source import SourceFile, Span, UnreadableInput, read_limited, read_text_limited
 from ...terraform.callers import callers_index, local_sources, top_callers
 from ...terraform.evaluate import Env, ModuleInstance, ResourceInstance, Scope
 from ...terraform.loader import ModuleSource, load_module, parse_terraform_file, registry_module_dirs
@@ -528,9 +528,8 @@ class _Project:
         runcache.probed(path)  # a file() target created later changes the run
         if not os.path.isfile(path):
             return None
-        try:
-            with open(path, encoding="utf-8") as handle:
-                return self.display(path), handle.read()
+        try:  # a regular file within the size limit: a FIFO would hang, a huge file exhaust memory
+            return self.display(path), read_text_limited(path)
         except (OSError, UnicodeDecodeError):
             return None
 
