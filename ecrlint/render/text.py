@@ -124,7 +124,7 @@ def _plural(count: int, word: str) -> str:
 
 _SKIPPED = {  # why files were left out quietly (discover.QUIET_REASONS)
     "not-input": "{} skipped: not ECR inputs",
-    "template-input": "{} skipped as Terraform templates",
+    "template-input": "{} skipped as read by Terraform file() or templatefile()",
     "test-snapshot": "{} skipped as test snapshots",
 }
 

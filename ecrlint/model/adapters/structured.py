@@ -95,6 +95,12 @@ def build(files: list[SourceFile], ctx: AdapterContext) -> AdapterResult:
         if key in consumed:
             loader.release(key)
             continue
+        if source.template_input and source.kind == "json":
+            # Terraform reads it with file()/templatefile(): it is part of that configuration and
+            # is checked where it is used. Modelled on its own too, each finding would be told twice.
+            result.quiet.append((source.path, TEMPLATE_INPUT))
+            loader.release(key)
+            continue
         syntax = "json" if source.path.endswith(".json") else ""
         doc = loader.load(source.abspath, source.path, syntax, sniff=True)
         if doc.value is None:
