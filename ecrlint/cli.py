@@ -216,6 +216,7 @@ def _python_rules_allowed(command_line_dirs: list[str], config) -> bool:
 def run_check(args) -> int:
     from dataclasses import replace
 
+    from .catalog import CatalogError
     from .findings import SEVERITY_RANK
     from .render import RenderContext, render_chunks
     from .runner import RunError, run, severity_overrides
@@ -234,7 +235,7 @@ def run_check(args) -> int:
     catalog = _catalog(args, settings)
     try:
         result = run(settings, catalog)
-    except RunError as err:
+    except (CatalogError, RunError) as err:  # a rule's check may fail to load only when it runs
         raise UsageError(str(err)) from None
     if args.write_baseline:
         write_baseline(args.write_baseline, result.findings)
