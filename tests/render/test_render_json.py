@@ -98,9 +98,9 @@ def test_summary_counts(undecided):
     assert data["undecided"][1]["rule_name"] is None
 
 
-def test_undecided_empty_without_show_unknown(undecided):
+def test_undecided_listed_only_with_show_unknown_but_always_counted(undecided):
     data = json.loads(render("json", [], make_context(undecided=undecided)))
-    assert data["undecided"] == [] and data["summary"]["undecided"] == 0
+    assert data["undecided"] == [] and data["summary"]["undecided"] == len(undecided)
 
 
 def test_non_ascii_messages_round_trip():
