@@ -235,7 +235,7 @@ def run_check(args) -> int:
     catalog = _catalog(args, settings)
     try:
         result = run(settings, catalog)
-    except (CatalogError, RunError) as err:  # a rule's check may fail to load only when it runs
+    except (CatalogError, RunError) as err:  # CatalogError: a custom check file that fails to load
         raise UsageError(str(err)) from None
     if args.write_baseline:
         write_baseline(args.write_baseline, result.findings)

@@ -41,7 +41,16 @@ def _instance_key(finding: Finding, names: list[str]) -> tuple | None:
     if not finding.address or source_address(finding.address) == finding.address:
         return None  # declared once: no instances to merge
     code = source_address(finding.address)
-    return (finding.rule_id, finding.span, finding.severity, finding.pointer, code, _generic(finding.message, names))
+    # Instances suppressed differently (a comment on one module call) stay apart.
+    return (
+        finding.rule_id,
+        finding.span,
+        finding.severity,
+        finding.pointer,
+        code,
+        _generic(finding.message, names),
+        finding.suppressions,
+    )
 
 
 def _listing(addresses: list[str]) -> str:
@@ -74,7 +83,7 @@ def merge_findings(findings: list[Finding], names_at: dict[str, set[str]] | None
     for finding in sorted(findings, key=lambda f: (f.sort_key(), f.address or "")):
         fact = (finding.details or {}).get("fact")
         if fact is not None:
-            key = (finding.rule_id, str(fact))
+            key = (finding.rule_id, str(fact), finding.suppressions)
             if key not in facts:
                 order.append(("fact", key))
             facts.setdefault(key, []).append(finding)
@@ -86,7 +95,7 @@ def merge_findings(findings: list[Finding], names_at: dict[str, set[str]] | None
             continue
         if key not in instances:
             order.append(("instances", key))
-            generic_of[key] = key[-1]
+            generic_of[key] = key[5]  # the message with its own names set aside
         instances.setdefault(key, []).append(finding)
     out: list[Finding] = []
     for kind, key in order:

@@ -229,9 +229,6 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
         hidden = set(adapted.context_files)
         findings = [f for f in findings if f.span.path not in hidden]
         undecided = [(rule_id, u) for rule_id, u in undecided if u.span.path not in hidden]
-    from .merge import display_names, merge_findings
-
-    findings = merge_findings(findings, display_names(model))
 
     overrides = severity_overrides(catalog, settings.severity)
     if overrides:
@@ -244,6 +241,10 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
     selected = {r.id for r in rules}
     result = apply_suppressions(findings, directives, catalog, selected, cwd, settings.today)
     findings = result.findings + [f for f in result.hygiene if f.rule_id in selected]
+    # One finding per fact, once each instance's own suppressions are known.
+    from .merge import display_names, merge_findings
+
+    findings = merge_findings(findings, display_names(model))
 
     if settings.baseline:
         try:

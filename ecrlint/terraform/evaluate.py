@@ -780,6 +780,14 @@ class ModuleInstance:
             )
         instance = instances[0]
         if instance.key is not None:
+            if not steps and instance.key not in (EVERY_EACH, EVERY_COUNT):
+                # The resource as a whole: a map of its instances by key (`for_each`), or a list
+                # (`count`), as in `for_each = aws_ecr_repository.this`. Each instance stands for
+                # itself; what is read from it is known where its attributes are.
+                members = {i.key: unknown(f"{i.address} is a whole resource", span, ref=i.address) for i in instances}
+                if all(isinstance(k, str) for k in members):
+                    return known(members, span, ref=instance.address)
+                return known(list(members.values()), span, ref=instance.address)
             if not steps or steps[0][0] != "index":
                 return unknown(f"{rtype}.{name} has several instances", span, symbolic=symbolic, ref=instance.address)
             key = self._eval(steps[0][1], scope)

@@ -139,6 +139,19 @@ def _merge(span, args):
     return known(out, span)
 
 
+def _distinct(span, args):
+    """Known elements once each, in order; an element known only after apply is kept as it is (it
+    may equal another, so the list holds at most these members)."""
+    seen, out = set(), []
+    for e in args[0].elements():
+        key = repr(e.plain()) if e.fully_known() else None
+        if key is None or key not in seen:
+            if key is not None:
+                seen.add(key)
+            out.append(e)
+    return known(out, span)
+
+
 def _toset(span, args):
     seen, out = set(), []
     for e in args[0].elements():
@@ -243,7 +256,7 @@ _SIMPLE: dict[str, Callable[[Span, list[Value]], Value]] = {
     "length": _strs(lambda x: len(x)),
     "keys": _strs(lambda m: sorted(m)),
     "contains": _strs(lambda lst, x: x in lst),
-    "distinct": _strs(lambda lst: [x for i, x in enumerate(lst) if x not in lst[:i]]),
+    "distinct": _distinct,
     "compact": _strs(lambda lst: [x for x in lst if x not in ("", None)]),
     "tostring": _strs(lambda x: x if isinstance(x, str) else _tostr(known(x, Span("", 1, 1, 1, 1)))),
     "tonumber": _strs(lambda x: x if isinstance(x, (int, float)) else float(x) if "." in x else int(x)),
@@ -359,7 +372,7 @@ def call_function(name: str, args: list[Value], span: Span) -> Value:
     fn = _SIMPLE.get(name)
     if fn is None:
         return unknown(f"function {name}() is not evaluated statically", span, symbolic=f"${{{name}(...)}}")
-    if name == "concat":
+    if name in ("concat", "distinct"):
         # Only the lists themselves must be known: elements known after apply are carried along,
         # so the result still says how many members it certainly has.
         pending = next((a for a in args if not a.is_known), None)

@@ -25,8 +25,9 @@ from ..values import Branch, Branches, Value
 SHIPPED_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "module_models")
 MANIFEST = "model.yaml"
 _REGISTRY_HOST = "registry.terraform.io/"
-_VERSION = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:[-+].*)?$")
-_CLAUSE = re.compile(r"^\s*(~>|>=|<=|!=|=|>|<)?\s*(\S+)\s*$")
+_VERSION = re.compile(r"v?(\d{1,9})(?:\.(\d{1,9}))?(?:\.(\d{1,9}))?(?:[-+].*)?")
+_OPERATORS = ("~>", ">=", "<=", "!=", "=", ">", "<")  # longest first
+MAX_CONSTRAINT = 200  # a longer `version` is not a constraint anyone writes: not read
 
 
 class ModelError(Exception):
@@ -93,7 +94,7 @@ def normalise_source(text: str) -> tuple[str, str | None, bool]:
 
 
 def _version_tuple(text: str) -> tuple[int, int, int] | None:
-    m = _VERSION.match(text.strip())
+    m = _VERSION.fullmatch(text.strip())
     if not m:
         return None
     return (int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0))
@@ -101,16 +102,19 @@ def _version_tuple(text: str) -> tuple[int, int, int] | None:
 
 def _bounds(constraint: str) -> tuple[tuple[int, int, int], tuple[int, int, int]] | None:
     """The interval [low, high) a Terraform version constraint allows; None when it cannot be read."""
+    if len(constraint) > MAX_CONSTRAINT:
+        return None
     low, high = (0, 0, 0), (10**9, 0, 0)
     for clause in constraint.split(","):
-        if not clause.strip():
+        clause = clause.strip()
+        if not clause:
             continue
-        m = _CLAUSE.match(clause)
-        version = _version_tuple(m.group(2)) if m else None
+        op = next((o for o in _OPERATORS if clause.startswith(o)), "=")
+        text = clause[len(op) :].strip() if clause.startswith(op) else clause
+        version = _version_tuple(text)
         if version is None:
             return None
-        op = m.group(1) or "="
-        segments = len(m.group(2).lstrip("v").split("-")[0].split("."))
+        segments = len(text.lstrip("v").split("-")[0].split("."))
         if op == "=":
             low, high = max(low, version), min(high, (version[0], version[1], version[2] + 1))
         elif op in (">=", ">"):
@@ -367,6 +371,8 @@ class ModuleFallback:
     def _record(self, key, instance, name: str, block, why: str, source: str | None = None) -> None:
         if key in self.not_analysed:
             return
+        if source is not None and len(source) > 200:
+            source = source[:200] + "..."
         shown = f' (source "{source}")' if source is not None else ""
         address = f"{instance.prefix}module.{name}"
         message = f"{address}{shown} is not analysed: {why}"

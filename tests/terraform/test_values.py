@@ -95,3 +95,61 @@ def test_a_resource_with_unknown_count_is_named_by_count(tmp_path):
     )
     findings, _, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
     assert {f.address for f in findings} == {"aws_ecr_repository.r[count]"}
+
+
+def test_for_each_over_a_whole_resource_gives_its_instance_keys(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": """
+resource "aws_ecr_repository" "r" {
+  for_each             = toset(["api", "worker"])
+  name                 = each.key
+  image_tag_mutability = "IMMUTABLE"
+}
+resource "aws_ecr_lifecycle_policy" "p" {
+  for_each   = aws_ecr_repository.r
+  repository = each.key
+  policy     = jsonencode({ rules = [{ rulePriority = 1, selection = { tagStatus = "untagged", countType = "sinceImagePushed", countUnit = "days", countNumber = 7 }, action = { type = "expire" } }] })
+}
+"""
+        },
+    )
+    findings, undecided, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    assert not [f for f in findings if f.rule_id == "ECR107"]
+    assert not [u for r, u in undecided if r == "ECR107"]
+
+
+def test_distinct_keeps_a_principal_known_only_by_its_account_placeholder(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": """
+data "aws_caller_identity" "current" {}
+locals {
+  own = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"
+}
+data "aws_iam_policy_document" "p" {
+  statement {
+    sid     = "push"
+    actions = ["ecr:PutImage"]
+    principals {
+      type        = "AWS"
+      identifiers = distinct(concat([local.own], ["arn:aws:iam::444455556666:root", local.own]))
+    }
+  }
+}
+resource "aws_ecr_repository" "r" {
+  name = "x"
+}
+resource "aws_ecr_repository_policy" "p" {
+  repository = aws_ecr_repository.r.name
+  policy     = data.aws_iam_policy_document.p.json
+}
+"""
+        },
+    )
+    findings, undecided, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    [write_access] = [f for f in findings if f.rule_id == "ECR202"]
+    assert "444455556666" in write_access.message
+    assert not [u for r, u in undecided if r in ("ECR201", "ECR202")]
