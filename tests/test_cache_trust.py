@@ -53,7 +53,12 @@ def _resign(path, data) -> None:
 
 def _empty_run() -> dict:
     return {
-        "@d": [["findings", []], ["undecided", []], ["deps", {"@d": [["files", {"@d": []}], ["folders", {"@d": []}]]}]]
+        "@d": [
+            ["findings", []],
+            ["undecided", []],
+            ["deps", {"@d": [["files", {"@d": []}], ["folders", {"@d": []}]]}],
+            ["skipped", {"@d": []}],
+        ]
     }
 
 
