@@ -222,3 +222,26 @@ def test_the_summary_keys_are_in_the_schema():
         summary = json.load(handle)["properties"]["summary"]
     assert "files_skipped" in summary["required"]
     assert set(summary["properties"]["files_skipped"]["required"]) == {"not_input", "template_input", "test_snapshot"}
+
+
+def test_counts_stay_right_on_a_cached_run(cdk_project, tmp_path_factory):
+    cache = str(tmp_path_factory.mktemp("cache"))
+    write(cdk_project, {"k8s/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\n"})
+    args = [".", "--format", "json", "--cache-dir", cache]
+    out, err = io.StringIO(), io.StringIO()
+
+    def summary() -> dict:
+        out.seek(0)
+        out.truncate()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main(["check", *args])
+        return json.loads(out.getvalue())["summary"]
+
+    first = summary()
+    assert first["files_skipped"] == {"not_input": 1, "template_input": 0, "test_snapshot": 2}
+    assert summary() == first  # from the run cache
+    # A new file in a snapshot folder is never read, so it is not in the cache's key: counted afresh.
+    write(cdk_project, {f"{SNAPSHOT}/Other.template.json": MUTABLE_REPO_TEMPLATE})
+    again = summary()
+    assert again["files_skipped"]["test_snapshot"] == 3
+    assert again["files_scanned"] == first["files_scanned"] == 1
