@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .source import SourceFile, read_text_limited
+from .source import MAX_FILE_BYTES, SourceFile, read_text_limited, too_large
 
 TERRAFORM_KINDS = ("terraform", "terraform-json", "tfvars")
 MAX_FILES = int(os.environ.get("ECRLINT_MAX_FILES", "100000"))  # a run stops collecting files here
@@ -136,16 +136,32 @@ class _Excludes:
         loose = tuple(p for p in self.patterns if "/" not in p.rstrip("/"))
         return excluded(rel_to_root, loose, is_dir)
 
+    def covers_named(self, abspath: str) -> bool:
+        """A file named on the command line is excluded by a pattern for it or for a folder above it
+        (below the base): the walk would never have entered that folder."""
+        if self.base is not None:
+            rel = os.path.relpath(abspath, self.base)
+            if rel != ".." and not rel.startswith(".." + os.sep):
+                parts = rel.split(os.sep)
+                folders = ("/".join(parts[:i]) for i in range(1, len(parts)))
+                if any(excluded(folder, self.patterns, is_dir=True) for folder in folders):
+                    return True
+        return self.match(abspath, os.path.basename(abspath))
 
-def _regular_or_why(path: str) -> str | None:
-    """Why a file is not read: it is a FIFO, device or socket. None for anything else (a file that
-    cannot be opened is left to the adapters, which know whether it would have been an input)."""
+
+def _regular_or_why(path: str, kind: str | None) -> str | None:
+    """Why a file is not read: it is a FIFO, device or socket, or a Terraform file or Dockerfile over
+    the size limit (always inputs; an oversized JSON or YAML file is refused by the adapters only when
+    its head shows a mark of an input). None for anything else: a file that cannot be opened is left
+    to the adapters, which know whether it would have been an input."""
     try:
         info = os.stat(path)
     except OSError:
         return None
     if not stat.S_ISREG(info.st_mode):
         return "not a regular file (a FIFO, device or socket is never read)"
+    if info.st_size > MAX_FILE_BYTES and kind in (*TERRAFORM_KINDS, "dockerfile"):
+        return too_large(info.st_size)
     return None
 
 
@@ -198,11 +214,11 @@ def _add_named_file(absolute, found: Discovery, seen: set[str], add, excludes: _
     real_root = os.path.realpath(root)
     found.roots.append(real_root)
     kind = kind_of(os.path.basename(absolute))
-    if excludes is not None and excludes.match(absolute, os.path.basename(absolute)):
+    if excludes is not None and excludes.covers_named(absolute):
         return
     if kind is None or absolute in seen:
         return
-    why = _regular_or_why(absolute)
+    why = _regular_or_why(absolute, kind)
     if why is not None:
         found.skipped.append((display_path(absolute, cwd), why))
         return
@@ -218,7 +234,7 @@ def _add_named_file(absolute, found: Discovery, seen: set[str], add, excludes: _
         path = os.path.join(root, name)
         if kind_of(name) not in TERRAFORM_KINDS or path in seen:
             continue
-        if excludes is not None and excludes.match(path, name):
+        if excludes is not None and excludes.covers_named(path):
             continue
         # The same rules as a scanned folder: a sibling is not named, so it may not lead elsewhere.
         if os.path.islink(path) and not _inside(os.path.realpath(path), real_root):
@@ -226,7 +242,7 @@ def _add_named_file(absolute, found: Discovery, seen: set[str], add, excludes: _
             continue
         if os.path.isdir(path) or not os.path.exists(path):
             continue
-        why = _regular_or_why(path)
+        why = _regular_or_why(path, kind_of(name))
         if why is not None:
             found.skipped.append((display_path(path, cwd), why))
             continue
@@ -265,7 +281,7 @@ def _walk(absolute, real_root, found: Discovery, seen, add, excludes: _Excludes,
                 continue
             if path in seen:
                 continue
-            why = _regular_or_why(path)
+            why = _regular_or_why(path, kind)
             if why is not None:
                 found.skipped.append((display_path(path, cwd), why))
                 continue

@@ -66,6 +66,7 @@ class RunResult:
     rules: list[Rule]  # the selected ones
     model: Model
     files_skipped: dict[str, int] = field(default_factory=dict)  # reason -> files left out quietly
+    read_quiet: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): read, not inputs
 
 
 # Parse errors and suppression hygiene are reported whatever --select says; only --ignore drops them.
@@ -102,14 +103,16 @@ def _skipped_counts(quiet: list[tuple[str, str]]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for _path, reason in quiet:
         counts[reason] = counts.get(reason, 0) + 1
-    return dict(sorted(counts.items()))
+    return counts
 
 
-def _scanned(discovery, files_skipped: dict[str, int]) -> int:
-    """Discovered files less those read and found not to be inputs (snapshots were never discovered)."""
-    from .discover import TEST_SNAPSHOT
-
-    return len(discovery.files) - sum(n for reason, n in files_skipped.items() if reason != TEST_SNAPSHOT)
+def _summary_counts(discovery, read_quiet: dict[str, int]) -> tuple[int, dict[str, int]]:
+    """Files scanned, and files skipped by reason: discovery's own (never read, so not in the run
+    cache's key, counted afresh) and those read and found not to be inputs (`read_quiet`)."""
+    skipped = {**_skipped_counts(discovery.quiet)}
+    for reason, count in read_quiet.items():
+        skipped[reason] = skipped.get(reason, 0) + count
+    return len(discovery.files) - sum(read_quiet.values()), dict(sorted(skipped.items()))
 
 
 LIFECYCLE_QUESTIONS = ("ECR402", "ECR403", "ECR404")
@@ -155,8 +158,7 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
         key = runcache.run_key(settings, catalog, discovery, inputs)
         hit = cache.get(runcache.NAMESPACE, key)
         if hit is not MISSING and runcache.usable(hit):
-            skipped = hit["skipped"]
-            scanned = _scanned(discovery, skipped)
+            scanned, skipped = _summary_counts(discovery, hit["skipped"])
             return RunResult(hit["findings"], hit["undecided"], scanned, catalog, rules, Model(), skipped)
         result = _analyse(settings, catalog, rules, discovery, cwd)
     finally:
@@ -164,7 +166,7 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
     deps = runcache.dependencies(records, discovery)
     if runcache.unchanged_since(started, inputs, deps):
         entry = {"findings": result.findings, "undecided": result.undecided, "deps": deps}
-        entry["skipped"] = result.files_skipped
+        entry["skipped"] = _skipped_counts(result.read_quiet)
         cache.put(runcache.NAMESPACE, key, entry, remember=False)
     return result
 
@@ -286,5 +288,5 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
         findings += [f for f in stale if f.rule_id in selected]
 
     findings.sort(key=Finding.sort_key)
-    skipped = _skipped_counts(discovery.quiet + adapted.quiet)
-    return RunResult(findings, undecided, _scanned(discovery, skipped), catalog, rules, model, skipped)
+    scanned, skipped = _summary_counts(discovery, _skipped_counts(adapted.quiet))
+    return RunResult(findings, undecided, scanned, catalog, rules, model, skipped, adapted.quiet)

@@ -23,7 +23,7 @@ class UnreadableInput(OSError):
         return self.message
 
 
-def _too_large(size: int) -> str:
+def too_large(size: int) -> str:
     return f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB ({size} bytes)"
 
 
@@ -40,7 +40,7 @@ def open_regular(abspath: str, limit: int | None = MAX_FILE_BYTES) -> BinaryIO:
         if not stat.S_ISREG(info.st_mode):
             raise UnreadableInput("not a regular file (a FIFO, device or socket is never read)")
         if limit is not None and info.st_size > limit:
-            raise UnreadableInput(_too_large(info.st_size))
+            raise UnreadableInput(too_large(info.st_size))
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
@@ -54,7 +54,7 @@ def read_bytes_limited(abspath: str, limit: int | None = MAX_FILE_BYTES) -> byte
     with open_regular(abspath, limit) as handle:
         data = handle.read(limit + 1) if limit is not None else handle.read()
     if limit is not None and len(data) > limit:  # it grew after the check
-        raise UnreadableInput(_too_large(len(data)))
+        raise UnreadableInput(too_large(len(data)))
     return data
 
 

@@ -671,3 +671,159 @@ def test_symlink_loops_are_harmless(sandbox, tmp_path):
         f for f in findings if f["rule_id"] == "ECR101" and f["span"]["path"].endswith("ok/main.tf")
     ]
     assert sum(1 for f in findings if f["rule_id"] == "ECR101") == 1, "a file was read twice through a loop"
+
+
+def test_sibling_symlinks_of_a_named_file_stay_inside(sandbox, tmp_path, outside):
+    # A named .tf file brings its module's other files; a sibling link out of the folder is not read.
+    root = tmp_path / "scan"
+    _write(root, {"sib/main.tf": GOOD_TF, "sib/real/inner.tf": 'variable "inner" {}\n'})
+    os.symlink(outside / "secret.tf", root / "sib" / "leak.tf")
+    os.symlink("/etc/passwd", root / "sib" / "passwd.tf")
+    os.symlink("real/inner.tf", root / "sib" / "inner.tf")  # inside the folder: read as before
+    output = os.path.join(sandbox["out"], "report.json")
+    code, _, err = _run(["check", str(root / "sib" / "main.tf"), "--format", "json", "--output", output])
+    assert code in (0, 1) and "internal error" not in err, err
+    findings = _findings(output)
+    read = [f for f in findings if re.search(r"outside.secret|OutsideSecret|root:x:0", json.dumps(f), re.I)]
+    assert not read, f"content from outside the folder was analysed: {read}"
+    for name in ("leak.tf", "passwd.tf"):
+        notes = [f for f in findings if f["span"]["path"].endswith(name)]
+        assert [f["rule_id"] for f in notes] == ["ECR900"], notes
+        assert "symlink leads outside" in notes[0]["message"], notes
+    assert not [f for f in findings if f["span"]["path"].endswith("inner.tf")]
+    assert _has(findings, "ECR101", "sib/main.tf")
+
+
+@contextlib.contextmanager
+def _no_hang(seconds: int):
+    """Turn a hang into a failure (opening a FIFO blocks until a writer comes, which never does)."""
+    import signal
+
+    def hung(_signum, _frame):
+        raise AssertionError(f"still running after {seconds} s: a FIFO was opened")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_fifos_named_like_inputs_are_ecr900_not_a_hang(sandbox, tmp_path):
+    root = tmp_path / "scan"
+    _write(
+        root,
+        {
+            "ok/main.tf": GOOD_TF,
+            # file() of a FIFO that discovery never lists (not an input kind)
+            "mod/main.tf": GOOD_TF.replace("kept", "mod") + 'locals {\n  p = file("${path.module}/pipe.txt")\n}\n',
+        },
+    )
+    (root / "pipe").mkdir()
+    for name in ("pipe/main.tf", "pipe/stack.yaml", "pipe/policy.json", "pipe/Dockerfile", "mod/pipe.txt"):
+        os.mkfifo(root / name)
+    with _no_hang(60):
+        findings, _, _ = _check_tree(sandbox, root)
+        for name in ("main.tf", "stack.yaml", "policy.json", "Dockerfile"):
+            notes = _ecr900(findings, f"pipe/{name}")
+            assert notes and "not a regular file" in notes[0]["message"], findings
+        assert _has(findings, "ECR101", "mod/main.tf") and _has(findings, "ECR101", "ok/main.tf")
+        # Named on the command line, with --no-cache and with the cache.
+        for extra in (["--no-cache"], []):
+            code, out, err = _run(["check", str(root / "pipe" / "main.tf"), "--format", "json", *extra])
+            assert code == 1 and "internal error" not in err, err
+            assert [f["rule_id"] for f in json.loads(out)["findings"]] == ["ECR900"]
+
+
+def test_helpers_refuse_fifos_and_huge_files(tmp_path):
+    from ecrlint.cli import _read_lines
+    from ecrlint.source import UnreadableInput, content_digest, read_limited
+
+    huge = tmp_path / "huge.tf"
+    with open(huge, "wb") as handle:
+        handle.truncate(10 * 1024**3)  # sparse: no disk space used
+    paths = [str(huge)]
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.tf")
+        paths.append(str(tmp_path / "pipe.tf"))
+    with _no_hang(60):
+        for path in paths:
+            with pytest.raises(UnreadableInput):
+                read_limited(path)
+            assert content_digest(path).startswith("refused:")
+            assert _read_lines(path) is None
+    small = tmp_path / "small.tf"
+    small.write_text(GOOD_TF)
+    assert content_digest(str(small)) == hashlib.sha256(GOOD_TF.encode()).hexdigest()
+
+
+def test_a_sparse_10_gb_input_is_ecr900_not_memory_error(sandbox, tmp_path):
+    root = tmp_path / "scan"
+    _write(
+        root,
+        {
+            "ok/main.tf": GOOD_TF,
+            "big/main.tf": GOOD_TF.replace("kept", "big"),
+            "big/stack.yaml": CFN_HEAD + "Resources:\n  R:\n    Type: AWS::ECR::Repository\n",
+            # file() of a huge file that discovery never lists
+            "mod/main.tf": GOOD_TF.replace("kept", "mod") + 'locals {\n  p = file("${path.module}/huge.txt")\n}\n',
+            "mod/huge.txt": "",
+        },
+    )
+    for name in ("big/main.tf", "big/stack.yaml", "mod/huge.txt"):
+        with open(root / name, "r+b") as handle:
+            handle.truncate(10 * 1024**3)
+    output = os.path.join(sandbox["out"], "report.json")
+    # --no-cache: the run cache's own digests are covered by test_helpers_refuse_fifos_and_huge_files.
+    code, _, err = _run(["check", str(root), "--no-cache", "--format", "json", "--output", output])
+    assert code == 1 and "internal error" not in err, err
+    findings = _findings(output)
+    for name in ("big/main.tf", "big/stack.yaml"):
+        notes = _ecr900(findings, name)
+        assert notes and "larger than" in notes[0]["message"], findings
+    assert _has(findings, "ECR101", "mod/main.tf") and _has(findings, "ECR101", "ok/main.tf")
+    # The cache on: a Terraform file that large never reaches the run cache's digests.
+    os.remove(root / "big" / "stack.yaml")
+    for _ in range(2):  # a cold run, then a warm one
+        findings, _, _ = _check_tree(sandbox, root)
+        assert "larger than" in _ecr900(findings, "big/main.tf")[0]["message"]
+
+
+def test_an_unreadable_folder_is_ecr900(sandbox, tmp_path, monkeypatch):
+    # Listing is refused through os.scandir (chmod does not stop root, who may run the tests).
+    root = tmp_path / "scan"
+    _write(root, {"ok/main.tf": GOOD_TF, "locked/main.tf": GOOD_TF.replace("kept", "locked")})
+    locked = str(root / "locked")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == locked:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    findings, _, _ = _check_tree(sandbox, root)
+    notes = [f for f in findings if f["rule_id"] == "ECR900" and f["span"]["path"].endswith("locked")]
+    assert notes and "cannot list folder" in notes[0]["message"], findings
+    assert _has(findings, "ECR101", "ok/main.tf")
+
+
+def test_a_cache_folder_inside_the_tree_is_not_scanned(sandbox, tmp_path):
+    root = tmp_path / "scan"
+    tagged = CFN_HEAD + "Resources:\n  Tagged:\n    Type: AWS::ECR::Repository\n"
+    _write(root, {"ok/main.tf": GOOD_TF, "build/.cache/CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n"})
+    _write(root, {"build/.cache/entry.yaml": tagged})
+    output = os.path.join(sandbox["out"], "report.json")
+    reports = []
+    for _ in range(3):  # the first run fills the cache inside the tree; later ones must not read it
+        code, _, err = _run(["check", str(root), "--cache-dir", str(root / ".lint"), "-f", "json", "-o", output])
+        assert code == 1, err
+        with open(output, encoding="utf-8") as handle:
+            reports.append(json.load(handle))
+    assert os.listdir(root / ".lint"), "the cache was not written inside the tree"
+    for report in reports:
+        assert {f["span"]["path"].split("/scan/")[-1] for f in report["findings"]} == {"ok/main.tf"}
+        assert report["summary"]["files_scanned"] == 1
