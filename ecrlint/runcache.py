@@ -124,11 +124,10 @@ def _library_versions() -> list[str]:
 
 
 def file_digest(path: str) -> str | None:
-    try:
-        with open(path, "rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest()
-    except OSError:
-        return None
+    """The digest of a file's content as ecrlint reads it: never more than the size limit, never a FIFO."""
+    from .source import content_digest
+
+    return content_digest(path)
 
 
 def folder_digest(path: str) -> str | None:

@@ -199,19 +199,27 @@ def test_a_template_read_by_terraform_is_not_ecr900(tmp_path, monkeypatch, reade
     assert _paths(report, "ECR900") == {"loose/lifecycle.json"}
     assert report["summary"]["files_skipped"]["template_input"] == 1
     _code, text, _err = _check(["mod"])
-    assert "1 file skipped as Terraform templates" in text
+    assert "1 file skipped as read by Terraform file() or templatefile()" in text
 
 
-def test_a_template_that_parses_is_still_read(tmp_path, monkeypatch):
+def test_a_template_that_parses_is_checked_where_terraform_uses_it_and_once(tmp_path, monkeypatch):
     policy = '{"rules": [{"rulePriority": 1, "selection": {"tagStatus": "any", "countType": "imageCountMoreThan"}}]}'
     write(
         tmp_path,
-        {"main.tf": 'locals {\n  p = file("${path.module}/lc.json")\n}\n', "lc.json": policy},
+        {
+            "main.tf": 'resource "aws_ecr_repository" "r" {\n  name = "app"\n}\n'
+            'resource "aws_ecr_lifecycle_policy" "p" {\n  repository = aws_ecr_repository.r.name\n'
+            '  policy = file("${path.module}/lc.json")\n}\n',
+            "lc.json": policy,
+        },
     )
     monkeypatch.chdir(tmp_path)
     report = _json(["."])
-    assert report["summary"]["files_skipped"] == {"not_input": 0, "template_input": 0, "test_snapshot": 0}
-    assert "lc.json" in _paths(report)  # a lifecycle policy with no countNumber: ECR401
+    assert report["summary"]["files_skipped"] == {"not_input": 0, "template_input": 1, "test_snapshot": 0}
+    invalid = [f for f in report["findings"] if f["rule_id"] == "ECR401"]
+    # no action and no countNumber: each reported once, in the file, as the resource reads it
+    assert {(f["span"]["path"], f["address"]) for f in invalid} == {("lc.json", "aws_ecr_lifecycle_policy.p")}
+    assert len(invalid) == len({f["message"] for f in invalid}) == 2
 
 
 def test_the_summary_keys_are_in_the_schema():
