@@ -908,7 +908,9 @@ def _step(value: Value, key, span: Span, symbolic: str | None = None) -> Value:
     if value.is_list and isinstance(k, str):
         # attribute access on a list of objects (legacy splat)
         return unknown(f"cannot read {k!r} of a list", span, symbolic=symbolic)
-    return unknown(f"cannot index a {type(value.data).__name__}", span, symbolic=symbolic)
+    if value.data is None:  # Terraform: "Attempt to get attribute from null value", which try() catches
+        return unknown(f"{EVALUATION_ERROR}cannot read {k!r} of null", span, symbolic=symbolic)
+    return unknown(f"{EVALUATION_ERROR}cannot index a {type(value.data).__name__}", span, symbolic=symbolic)
 
 
 # Computed attributes that ecrlint can still describe symbolically.

@@ -153,3 +153,29 @@ resource "aws_ecr_repository_policy" "p" {
     [write_access] = [f for f in findings if f.rule_id == "ECR202"]
     assert "444455556666" in write_access.message
     assert not [u for r, u in undecided if r in ("ECR201", "ECR202")]
+
+
+def test_try_falls_through_an_attribute_of_null(tmp_path):
+    write(
+        tmp_path,
+        {
+            "main.tf": """
+variable "scanning" {
+  default = null
+}
+locals {
+  scan = coalesce(try(var.scanning.scan_on_push, null), true)
+}
+resource "aws_ecr_repository" "r" {
+  name                 = "x"
+  image_tag_mutability = "IMMUTABLE"
+  image_scanning_configuration {
+    scan_on_push = local.scan
+  }
+}
+"""
+        },
+    )
+    findings, undecided, _ = run_pipeline(str(tmp_path), cwd=str(tmp_path))
+    assert not [f for f in findings if f.rule_id == "ECR102"]
+    assert not [u for r, u in undecided if r == "ECR102"]
