@@ -87,4 +87,6 @@ def test_force_exclude_drops_excluded_module_siblings(project):
 def test_the_pre_commit_hook_forces_excludes():
     with open(os.path.join(ROOT, ".pre-commit-hooks.yaml"), encoding="utf-8") as handle:
         hooks = yaml.safe_load(handle)
-    assert "--force-exclude" in hooks[0]["args"]
+    # In the entry, where a user's own `args:` cannot drop it.
+    assert "--force-exclude" in hooks[0]["entry"].split()
+    assert "--force-exclude" not in hooks[0].get("args", [])
