@@ -53,6 +53,7 @@ def match(obj: ModelObject, message: str, value: Value | None = None, pointer: s
         pointer=pointer,
         construct_path=obj.construct_path,
         scenario=scenario_of(obj),
+        callers=callers_of(obj),
         **kw,
     )
 
@@ -60,6 +61,12 @@ def match(obj: ModelObject, message: str, value: Value | None = None, pointer: s
 def undecided(obj: ModelObject, reason: str, value: Value | None = None, pointer: str = "") -> Undecided:
     span = value.span if value is not None else obj.span
     return Undecided(reason=reason, span=span, address=obj.address, pointer=pointer, scenario=scenario_of(obj))
+
+
+def callers_of(obj: ModelObject) -> tuple[str, ...]:
+    """For an object declared inside a Terraform module: the root configuration that calls it."""
+    root = obj.extra.get("root")
+    return (root,) if root and obj.address.startswith("module.") else ()
 
 
 def scenario_of(obj: ModelObject) -> Scenario | None:

@@ -25,6 +25,7 @@ class Match:
     severity: str | None = None  # overrides the rule's default severity for this match
     details: dict[str, Any] | None = None  # structured extras (e.g. a lifecycle counterexample)
     scenario: Scenario | None = None  # the Terraform scenario of the object matched, if any
+    callers: tuple[str, ...] = ()  # root configurations that call the module the object is in
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class Finding:
     suppressions: tuple[Suppression, ...] = field(default=())
     scenario: Scenario | None = field(default=None, compare=False, repr=False)
     instances: tuple[str, ...] = ()  # the addresses one merged finding stands for (`ecrlint.merge`)
+    # For code inside a module: the root configurations (folders) that call it, as shown to users.
+    callers: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def fingerprint(self) -> str:
@@ -130,4 +133,5 @@ def finding_from(rule_id: str, rule_name: str, severity: str, match: Match) -> F
         construct_path=match.construct_path,
         details=match.details,
         scenario=match.scenario,
+        callers=match.callers,
     )

@@ -62,6 +62,7 @@ def _listing(addresses: list[str]) -> str:
 def _merged(group: list[Finding], generic: str | None) -> Finding:
     first = group[0]
     addresses = sorted({f.address for f in group if f.address} | {a for f in group for a in f.instances})
+    first = replace(first, callers=tuple(sorted({c for f in group for c in f.callers})))
     if generic is not None:
         code = source_address(first.address or "")
         message = generic.replace(_PLACEHOLDER, code)

@@ -143,6 +143,7 @@ def _dedupe(items: list[tuple[_Variant, Match]], total: int) -> Iterable[Match]:
                 severity=first.severity,
                 details=first.details,
                 scenario=first.scenario,
+                callers=first.callers,
             )
         else:
             yield from (m for _, m in group)

@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ..checks import scenario_of
+from ..checks import callers_of, scenario_of
 from ..findings import Match, Undecided
 from ..model import MODEL_TYPES, Model, ModelObject
 from ..values import Branches, Value
@@ -352,6 +352,7 @@ def run_query(query: Query, message: str, model: Model) -> Iterator[Match | Unde
                 pointer=".".join(query.report[1:]),
                 construct_path=obj.construct_path,
                 scenario=scenario_of(obj),
+                callers=callers_of(obj),
             )
         if undecided_reason is not None:
             yield Undecided(undecided_reason, obj.span, obj.address, ".".join(query.report[1:]), scenario_of(obj))

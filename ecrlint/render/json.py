@@ -34,6 +34,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         data["details"] = jsonable(finding.details)
     if finding.instances:
         data["instances"] = list(finding.instances)
+    if finding.callers:
+        data["called_from"] = list(finding.callers)
     return data
 
 

@@ -206,6 +206,8 @@ def _result(finding: Finding, rule_index: int, to_uri: Callable[[str], dict[str,
         properties["pointer"] = finding.pointer
     if finding.details is not None:
         properties["details"] = jsonable(finding.details)
+    if finding.callers:
+        properties["calledFrom"] = list(finding.callers)  # the root configurations that call the module
     if finding.instances:
         properties["instances"] = list(finding.instances)  # one result for every instance and caller of the line
         location["logicalLocations"] = [

@@ -68,6 +68,8 @@ def _header(finding: Finding, color: bool = False) -> str:
     location = _paint(_printable(str(finding.span)), _BOLD, color)
     severity = _paint(f"[{finding.severity}]", _SEVERITY_COLORS.get(finding.severity, ""), color)
     header = f"{location}: {finding.rule_id} {severity} {_printable(finding.message)}"
+    if finding.callers:
+        header += _printable(f" [called from {', '.join(finding.callers)}]")
     if finding.suppressions:
         header += _printable(f" [suppressed: {suppression_reason(finding)}]")
     return header

@@ -183,6 +183,7 @@ def test_a_module_scanned_alone_is_evaluated_with_its_callers_inputs(tmp_path):
         assert finding.span.path == "modules/repo/main.tf"
         assert finding.address == "module.orders.aws_ecr_repository.this"
         assert "envs/prod/main.tf:3" in finding.message
+        assert finding.callers == ("envs/prod",)  # the root that calls the module, named in every format
         # The caller itself was not scanned: its own repository is context, not a finding.
         assert not [f for f in findings if f.span.path.startswith("envs/")]
 
@@ -240,3 +241,23 @@ def test_a_module_file_named_alone_is_evaluated_with_the_examples_below_it(tmp_p
     findings, _, _ = run_pipeline(str(tmp_path / "main.tf"), cwd=str(tmp_path))
     [finding] = ids(findings)
     assert finding.address == "module.ecr.aws_ecr_repository.this" and finding.span.path == "main.tf"
+
+
+def test_module_findings_name_their_caller_in_text_json_and_sarif(tmp_path, capsys, monkeypatch):
+    import json
+
+    from ecrlint.cli import main
+
+    root = _project(tmp_path)
+    monkeypatch.chdir(root)
+    main(["check", "--no-cache", "--select", "ECR101", "modules/repo"])
+    assert "[called from envs/prod]" in capsys.readouterr().out
+    main(["check", "--no-cache", "--select", "ECR101", "--format", "json", "modules/repo"])
+    [finding] = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["called_from"] == ["envs/prod"]
+    main(["check", "--no-cache", "--select", "ECR101", "--format", "sarif", "modules/repo"])
+    [result] = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert result["properties"]["calledFrom"] == ["envs/prod"]
+    assert (
+        result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "module.orders.aws_ecr_repository.this"
+    )

@@ -706,6 +706,7 @@ class _Project:
             # The root configuration this object is deployed with, and the variable files it was
             # evaluated with: objects of two scenarios are never the same resource.
             obj.extra["unit"] = f"{unit} when {context['scenario']}" if context else unit
+            obj.extra["root"] = unit
             obj.extra.update(context)
             if call is not None:
                 obj = self.models.relocate(obj, instance, call)  # a module model's parts: at the call
