@@ -32,7 +32,7 @@ from ..model.objects import (
 from ..values import Value
 from .commands import Found, agent_install, configures_ecs_instance
 from .consumers import label
-from .text import Line, code_lines, excerpt, script_text
+from .text import Line, code_lines, excerpt, script_text, unreadable_scripts
 
 SERVICE_ONLY = (
     "ECS blue/green deployments use the CodeDeploy service only: no agent runs on container instances or in tasks; "
@@ -102,6 +102,9 @@ def _scripts(model: Model) -> Iterator[tuple[ModelObject, Value | None, str, boo
 
 def check_codedeploy_agent_for_containers(model: Model, ctx: CheckContext) -> Iterator[Match | Undecided]:
     platforms = [(g, platform(g, model)) for g in model.of(CodeDeployDeploymentGroup)]
+    for obj, value, what in unreadable_scripts(model):
+        why = value.unknown_reason() or "not text"
+        yield undecided(obj, f"whether {what} installs the CodeDeploy agent is not known: {why}", value)
     ecs_groups = [g for g, p in platforms if p == "ECS"]
     other_groups = [g for g, p in platforms if p in ("Server", None)]
     for obj, text, what, for_containers in _scripts(model):

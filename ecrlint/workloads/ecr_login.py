@@ -18,7 +18,7 @@ from ..values import Value
 from .buildspecs import Script, inline_script, project_script
 from .commands import ecr_login, get_login
 from .consumers import label
-from .text import code_lines
+from .text import code_lines, unreadable_scripts
 
 TOKEN_HOURS = 12
 REPLACEMENT = (
@@ -99,3 +99,6 @@ def _long_build(project: CodeBuildProject, script: Script, minutes: int) -> Iter
 def check_deprecated_ecr_login(model: Model, ctx: CheckContext) -> Iterator[Match | Undecided]:
     yield from _deprecated(model)
     yield from _long_builds(model)
+    for obj, value, what in unreadable_scripts(model):
+        why = value.unknown_reason() or "not text"
+        yield undecided(obj, f"whether {what} runs `aws ecr get-login` is not known: {why}", value)

@@ -100,3 +100,28 @@ def excerpt(text: str, limit: int = 80) -> str:
     if len(text) > limit:
         text = text[: limit - 3].rstrip() + "..."
     return f"`{text}`"
+
+
+def unreadable_scripts(model) -> Iterator[tuple[object, Value, str]]:
+    """(object, value, what) for user data and inline buildspecs whose text is not known at all: rules
+    that read scripts report them as undecided instead of passing them by."""
+    from ..model.objects import CodeBuildProject, Ec2Instance, Ec2LaunchTemplate
+    from .consumers import label
+
+    for obj in model.objects:
+        if isinstance(obj, (Ec2LaunchTemplate, Ec2Instance)) and _unreadable(obj.user_data):
+            yield obj, obj.user_data, f"the user data of {label(obj)}"
+        elif isinstance(obj, CodeBuildProject) and _unreadable(obj.buildspec):
+            yield obj, obj.buildspec, f"the buildspec of CodeBuild project {label(obj)}"
+
+
+def _unreadable(value: Value | None) -> bool:
+    """No text, or only one unresolved expression (`${var.user_data}`): nothing of the script is known.
+    A script that is partly known is read for what it shows."""
+    if value is None:
+        return False
+    text, exact = image_text(value)
+    if text is None:
+        return True
+    text = text.strip()
+    return not exact and text.startswith("${") and text.endswith("}") and text.count("${") == 1
