@@ -112,7 +112,8 @@ def is_test_snapshot(dirname: str) -> bool:
     return dirname.endswith(".snapshot")
 
 
-def _inside(path: str, root: str) -> bool:
+def is_inside(path: str, root: str) -> bool:
+    """`path` is `root` or below it (both already resolved as the caller needs)."""
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
@@ -237,7 +238,7 @@ def _add_named_file(absolute, found: Discovery, seen: set[str], add, excludes: _
         if excludes is not None and excludes.covers_named(path):
             continue
         # The same rules as a scanned folder: a sibling is not named, so it may not lead elsewhere.
-        if os.path.islink(path) and not _inside(os.path.realpath(path), real_root):
+        if os.path.islink(path) and not is_inside(os.path.realpath(path), real_root):
             found.skipped.append((display_path(path, cwd), "symlink leads outside the scanned root"))
             continue
         if os.path.isdir(path) or not os.path.exists(path):
@@ -276,7 +277,7 @@ def _walk(absolute, real_root, found: Discovery, seen, add, excludes: _Excludes,
             path = os.path.join(dirpath, name)
             if excludes.match(path, os.path.join(rel_dir, name)):
                 continue
-            if os.path.islink(path) and not _inside(os.path.realpath(path), real_root):
+            if os.path.islink(path) and not is_inside(os.path.realpath(path), real_root):
                 found.skipped.append((display_path(path, cwd), "symlink leads outside the scanned root"))
                 continue
             if path in seen:

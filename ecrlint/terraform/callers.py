@@ -11,11 +11,11 @@ import os
 import re
 from collections import defaultdict
 
+from ..discover import SKIP_DIRS, is_inside
 from ..source import UnreadableInput, read_limited
 
 # Horizontal white space only: `\s*` at each line start would rescan runs of blank lines (quadratic).
 LOCAL_SOURCE = re.compile(r'^[ \t]*source[ \t]*=[ \t]*"(\.\.?/[^"\n]*)"', re.M)
-_SKIP = {".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__", ".venv", ".tox"}
 MAX_FILES = 100_000
 MAX_CALLER_DEPTH = 12
 
@@ -39,7 +39,7 @@ def callers_index(project_root: str, known: dict[str, set[str]]) -> dict[str, se
     real_root = os.path.realpath(project_root)
     seen = 0
     for dirpath, dirnames, filenames in os.walk(project_root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP)
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         if os.path.normpath(dirpath) in known:
             continue
         for name in sorted(filenames):
@@ -49,7 +49,7 @@ def callers_index(project_root: str, known: dict[str, set[str]]) -> dict[str, se
             if seen > MAX_FILES:
                 return index
             path = os.path.join(dirpath, name)
-            if os.path.islink(path) and not os.path.realpath(path).startswith(real_root + os.sep):
+            if os.path.islink(path) and not is_inside(os.path.realpath(path), real_root):
                 continue
             try:
                 text = read_limited(path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..parse import ParseError
@@ -35,7 +35,7 @@ from ..parse.hcl_ast import (
 from ..source import Span
 from ..values import Branch, Branches, Unknown, Value, known, unknown
 from .functions import FunctionError, call_function
-from .loader import ModuleSource
+from .loader import ModuleSource, block_label_span
 
 MAX_MODULE_DEPTH = 12
 # One budget for evaluating one root configuration: expression steps, including every element a
@@ -399,13 +399,7 @@ class ModuleInstance:
                 module_dirs=self.module_dirs,
                 module_key=key,
                 parent=self,
-                call_span=Span(
-                    block.span.path,
-                    block.span.start_line,
-                    block.span.start_col,
-                    block.span.start_line,
-                    block.span.start_col,
-                ),
+                call_span=block_label_span(block),
             )
             self._children[name].append(child)
         return self._children[name]
@@ -721,10 +715,7 @@ class ModuleInstance:
             return None
         out = []
         for instance in instances:
-            value = resource_attribute(instance, expr.steps[0][1], expr.span)
-            value = Value(
-                value.data, value.span, value.provenance, value.trace, instance.address, value.text_line_offset
-            )
+            value = _read_from(instance, expr.steps[0][1], expr.span)
             out.append(self._apply(value, list(expr.steps[1:]), scope, expr.span))
         return known(out, expr.span)
 
@@ -808,9 +799,7 @@ class ModuleInstance:
         attr = steps[0][1] if steps[0][0] == "attr" else None
         if attr is None:
             return unknown("unexpected index on a resource", span, symbolic=symbolic)
-        value = resource_attribute(instance, attr, span)
-        value = Value(value.data, value.span, value.provenance, value.trace, instance.address, value.text_line_offset)
-        return self._apply(value, steps[1:], scope, span, symbolic)
+        return self._apply(_read_from(instance, attr, span), steps[1:], scope, span, symbolic)
 
     def _module_ref(self, name, steps, scope, span, symbolic) -> Value:
         children = self.children(name)
@@ -829,6 +818,11 @@ class ModuleInstance:
         if not steps or steps[0][0] != "attr":
             return unknown(f"module.{name} as a whole is not evaluated", span, symbolic=symbolic)
         return self._apply(child.output(steps[0][1], span), steps[1:], scope, span, symbolic)
+
+
+def _read_from(instance: ResourceInstance, attr: str, span: Span) -> Value:
+    """An attribute of a resource instance, remembering which instance it was read from."""
+    return replace(resource_attribute(instance, attr, span), ref=instance.address)
 
 
 def _with_key(placeholder: ResourceInstance, key: Value) -> ResourceInstance:

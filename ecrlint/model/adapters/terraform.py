@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ... import runcache
+from ...discover import is_inside
 from ...parse import ParseError
 from ...parse.hcl_ast import GetAttr, Variable
 from ...source import SourceFile, Span, UnreadableInput, read_limited, read_text_limited
@@ -517,7 +518,7 @@ class _Project:
         """Inside the scanned paths or the project around them: local modules there are followed."""
         real = os.path.realpath(path)
         roots = [*self.ctx.roots, *([self.ctx.project_root] if self.ctx.project_root else [])]
-        return any(_inside(real, r) for r in map(os.path.realpath, roots))
+        return any(is_inside(real, r) for r in map(os.path.realpath, roots))
 
     def read(self, source: SourceFile) -> str:
         return read_limited(source.abspath)
@@ -594,7 +595,9 @@ class _Project:
         return values
 
     def diagnose(self, path: str, err: ParseError) -> None:
-        diagnostic = _diagnostic(path, err)
+        self.report(_diagnostic(path, err))
+
+    def report(self, diagnostic: Diagnostic) -> None:
         if diagnostic not in self._diagnosed:  # a file read once per scenario is reported once
             self._diagnosed.add(diagnostic)
             self.result.diagnostics.append(diagnostic)
@@ -634,10 +637,7 @@ class _Project:
             {path for d, paths in self.context_dirs.items() if d not in self.reportable_dirs for path in paths}
         )
         for span, message in self.env.problems:
-            diagnostic = Diagnostic(message, span)
-            if diagnostic not in self._diagnosed:
-                self._diagnosed.add(diagnostic)
-                self.result.diagnostics.append(diagnostic)
+            self.report(Diagnostic(message, span))
         for err in self.models.model_errors():
             self.result.diagnostics.append(_diagnostic(self.display(err.path), ParseError(err.message, err.line, 1)))
         for record in self.models.not_analysed.values():
@@ -771,10 +771,6 @@ def _visible_call_site(instance: ModuleInstance) -> Span | None:
     while instance.parent is not None and _installed(instance.source.directory):
         site, instance = instance.call_span, instance.parent
     return site
-
-
-def _inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _loaded_automatically(path: str) -> bool:
