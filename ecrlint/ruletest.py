@@ -56,7 +56,7 @@ def _test_rule(rule: Rule, catalog: list[Rule], update_snapshots: bool) -> list[
     for fixture in fixtures:
         findings, model = _run(rule, fixture, catalog)
         outcomes.append(Outcome(rule.id, os.path.basename(fixture), _judge(rule, fixture, findings, model)))
-        entries.extend(_snapshot_entry(fixture, f) for f in findings)
+        entries.extend(snapshot_entry(fixture, f) for f in findings)
     if fixtures:
         problem = _compare_snapshot(rule, entries, update_snapshots)
         if problem:
@@ -115,7 +115,8 @@ def _expected_lines(fixture: str, rule_id: str) -> set[tuple[str, int]]:
     return expected
 
 
-def _snapshot_entry(fixture: str, finding) -> dict:
+def snapshot_entry(fixture: str, finding) -> dict:
+    """One finding as a rule's findings.snap.json records it (shared with the shipped rules' tests)."""
     s = finding.span
     return {
         "fixture": os.path.basename(fixture),

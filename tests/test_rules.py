@@ -18,6 +18,7 @@ import pytest
 from ecrlint.catalog import load_catalog
 from ecrlint.model import MODEL_TYPES
 from ecrlint.query import compile_query
+from ecrlint.ruletest import snapshot_entry
 
 from .pipeline import run_pipeline
 
@@ -80,19 +81,6 @@ def test_fixture(rule, fixture):
             assert selected, f"{name} contains nothing {rule.id} selects ({', '.join(kinds)}): it tests nothing"
 
 
-def _snapshot_entry(fixture, finding):
-    s = finding.span
-    return {
-        "fixture": os.path.basename(fixture),
-        "rule": finding.rule_id,
-        "path": s.path,
-        "start": [s.start_line, s.start_col],
-        "end": [s.end_line, s.end_col],
-        "address": finding.address,
-        "message": finding.message,
-    }
-
-
 def _undecided_entry(fixture, rule_id, record):
     """What a rule could not decide is pinned as strictly as what it finds: where, and why."""
     s = record.span
@@ -116,7 +104,7 @@ def test_snapshot(rule, update_snapshots):
     entries = []
     for fixture in fixtures:
         mine, _, _, unsure = _run(rule, fixture)
-        entries.extend(_snapshot_entry(fixture, f) for f in mine)
+        entries.extend(snapshot_entry(fixture, f) for f in mine)
         entries.extend(_undecided_entry(fixture, rule.id, u) for u in unsure)
     path = os.path.join(rule.folder, "tests", "findings.snap.json")
     text = json.dumps(entries, indent=2, sort_keys=True) + "\n"
