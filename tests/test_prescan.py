@@ -9,8 +9,10 @@ import sys
 
 import pytest
 
+from ecrlint.parse import ParseError
 from ecrlint.parse.hcl_blocks import scan_blocks
-from ecrlint.terraform.prescan import relevant_text
+from ecrlint.parse.hcl_tree import HclTree, parse_hcl
+from ecrlint.terraform.prescan import relevant_blocks
 
 from .conftest import ROOT, SHARED
 
@@ -82,25 +84,59 @@ def test_block_scanner_respects_strings_heredocs_and_comments():
     assert blocks[1].start_line == 11 and blocks[1].end_line == 13
 
 
-def test_irrelevant_blocks_blanked_keeping_positions():
-    kept = relevant_text(TRICKY, frozenset({"aws_ecr_repository"}))
-    assert len(kept) == len(TRICKY) and kept.count("\n") == TRICKY.count("\n")
-    assert "aws_instance" not in kept and 'resource "aws_ecr_repository" "app"' in kept
+def test_block_scanner_stops_at_a_block_that_does_not_parse():
+    text = 'resource "a" "ok" {\n}\n\nresource "a" "bad" {\n  x = \n}\n\nresource "a" "after" {\n}\n'
+    assert [b.labels[1] for b in scan_blocks(text)] == ["ok"]
 
 
-def test_referenced_blocks_are_kept():
-    text = TRICKY.replace('name = "app"', "name = aws_instance.web.id")
-    assert "aws_instance" in relevant_text(text, frozenset({"aws_ecr_repository"}))
+def _kept(texts: dict[str, str], types=frozenset({"aws_ecr_repository"})) -> dict[str, list[str] | None]:
+    """For each file: the labels of the top-level blocks read, or None when the file is read whole."""
+    trees = {name: HclTree(text, name) for name, text in texts.items()}
+    keep = relevant_blocks(trees, types)
+    out = {}
+    for name, tree in trees.items():
+        if keep[name] is None:
+            out[name] = None
+        else:
+            out[name] = [" ".join((b.type, *b.labels)) for b in tree.body(keep[name]).blocks]
+    return out
 
 
-def test_file_with_nothing_relevant_is_not_parsed():
-    assert (
-        relevant_text('resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n', frozenset({"aws_ecr_repository"})) is None
+def test_irrelevant_blocks_are_not_read():
+    assert _kept({"main.tf": TRICKY}) == {"main.tf": ["resource aws_ecr_repository app"]}
+    kept = parse_hcl(TRICKY, "main.tf").blocks[1]
+    body = HclTree(TRICKY, "main.tf").body(
+        relevant_blocks({"m": HclTree(TRICKY, "m")}, frozenset({"aws_ecr_repository"}))["m"]
     )
+    assert body.blocks[0].span == kept.span  # positions as in a whole read
+
+
+def test_referenced_blocks_are_kept_across_files():
+    texts = {
+        "ecr.tf": 'resource "aws_ecr_repository" "app" {\n  name = local.name\n}\n',
+        "locals.tf": 'locals {\n  name = var.prefix\n}\nresource "aws_s3_bucket" "b" {\n}\n',
+        "variables.tf": 'variable "prefix" {\n}\nvariable "unused" {\n}\n',
+    }
+    assert _kept(texts) == {
+        "ecr.tf": ["resource aws_ecr_repository app"],
+        "locals.tf": ["locals"],
+        "variables.tf": ["variable prefix"],
+    }
+
+
+def test_file_with_nothing_relevant_gives_no_blocks():
+    assert _kept({"s3.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n'}) == {"s3.tf": []}
 
 
 @pytest.mark.parametrize(
-    "broken", ['resource "aws_ecr_repository" "a" {\n  name = "x"\n', 'resource "a" "b" {\n}\n}\n']
+    "broken",
+    [
+        'resource "aws_ecr_repository" "a" {\n  name = "x"\n',
+        'resource "a" "b" {\n}\n}\n',
+        'resource "aws_s3_bucket" "b" {\n  bucket = \n}\n',  # an error in a block ecrlint does not need
+    ],
 )
-def test_unbalanced_input_is_left_for_the_parser(broken):
-    assert relevant_text(broken, frozenset({"aws_ecr_repository"})) == broken
+def test_input_that_does_not_parse_is_read_whole_and_reported(broken):
+    assert _kept({"main.tf": broken}) == {"main.tf": None}
+    with pytest.raises(ParseError):
+        HclTree(broken, "main.tf").body(None)

@@ -17,24 +17,9 @@ class ParseError(Exception):
 
 @dataclass(frozen=True)
 class ParseFailure:
-    """A remembered ParseError, so a cached bad file fails the same way without being parsed."""
+    """A remembered ParseError. Nothing in this package uses it any more; `serial.py` still
+    registers it, and it goes with that module."""
 
     message: str
     line: int
     col: int
-
-
-def parse_cached(kind: str, path: str, text: str, parse):
-    """`parse()` for this exact text, through the run's cache; ParseErrors are remembered too."""
-    from ..cache import cached, content_key
-
-    def outcome():
-        try:
-            return parse()
-        except ParseError as err:
-            return ParseFailure(err.message, err.line, err.col)
-
-    result = cached("parse", content_key(kind, path, text), outcome)
-    if isinstance(result, ParseFailure):
-        raise ParseError(result.message, result.line, result.col)
-    return result

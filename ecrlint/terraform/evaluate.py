@@ -563,7 +563,7 @@ class ModuleInstance:
             return template
         if not variables.is_map:
             return unknown(variables.unknown_reason() or "the template variables are not known", span)
-        from ..parse.hcl_native import parse_template_text
+        from ..parse.hcl_tree import parse_template_text
 
         start = template.span.start_line if template.text_line_offset is not None else 1
         try:

@@ -62,22 +62,13 @@ class ModuleSource:
 
 
 def parse_terraform_file(source: SourceFile, text: str) -> Body:
-    from ..parse import ParseError, parse_cached
-
-    if source.kind == "terraform-json" or source.path.endswith(".json"):
+    if _is_json(source):
         from .tfjson import parse_tf_json
 
         return parse_tf_json(text, source.path)
-    from ..parse.hcl import parse_hcl
-    from ..parse.hcl_native import parse_hcl_native
+    from ..parse.hcl_tree import parse_hcl
 
-    try:
-        return parse_hcl_native(text, path=source.path)
-    except ParseError:
-        # The reference grammar takes a second look. It is several times slower than the fast parser,
-        # so its answer (a tree, or the error) is cached; reading back a fast parse costs as much as
-        # parsing again, so those are not.
-        return parse_cached("hcl", source.path, text, lambda: parse_hcl(text, source.path))
+    return parse_hcl(text, source.path)
 
 
 def load_module(
@@ -85,7 +76,7 @@ def load_module(
 ) -> ModuleSource:
     """Parse one module directory; unparsable files are recorded, not fatal.
 
-    With `resource_types`, only the blocks that can matter to those resources are parsed.
+    With `resource_types`, only the blocks that can matter to those resources are read.
     """
     display_dir = os.path.dirname(files[0].path) if files else directory
     module = ModuleSource(directory=directory, display_dir=display_dir or ".")
@@ -99,20 +90,33 @@ def load_module(
             module.errors.append((source.path, ParseError(err.message, err.line, err.col)))
         except (OSError, UnicodeDecodeError) as err:
             module.errors.append((source.path, ParseError(f"cannot read file: {err}", 1, 1)))
+    trees = {}
+    for source in ordered:
+        if source.path in texts and not _is_json(source):
+            from ..parse.hcl_tree import HclTree
+
+            trees[source.path] = HclTree(texts[source.path], source.path)
+    keep: dict[str, frozenset[int] | None] = {}
     from . import prescan
 
     if resource_types is not None and prescan.enabled():
-        hcl = {p: t for p, t in texts.items() if not p.endswith(".json")}
-        texts.update(prescan.relevant_texts(hcl, resource_types))
+        keep = prescan.relevant_blocks(trees, resource_types)
     for source in ordered:
-        text = texts.get(source.path)
-        if text is None:
+        if source.path not in texts:
             continue
         try:
-            module.add_body(parse_terraform_file(source, text), override=_is_override(source.path))
+            if source.path in trees:
+                body = trees[source.path].body(keep.get(source.path))
+            else:
+                body = parse_terraform_file(source, texts[source.path])
+            module.add_body(body, override=_is_override(source.path))
         except ParseError as err:
             module.errors.append((source.path, err))
     return module
+
+
+def _is_json(source: SourceFile) -> bool:
+    return source.kind == "terraform-json" or source.path.endswith(".json")
 
 
 def _is_override(path: str) -> bool:

@@ -1,12 +1,11 @@
-"""Keep only the parts of a Terraform module that can matter to ECR rules, before the full parse.
+"""Keep only the parts of a Terraform module that can matter to ECR rules, before reading them.
 
-Monorepos hold thousands of Terraform files in which ECR is a small part, and a full HCL parse
-is slow. The block scanner finds the top-level blocks of every file of a module cheaply; the
-blocks that can contribute are the relevant resources and data sources, module calls, providers
-and outputs, plus everything they refer to (variables, locals, other resources), transitively
-across the module's files. The other blocks are blanked out as comment lines of the same
-lengths, so every kept position, line and column is unchanged, and a file with nothing left is
-not parsed at all.
+Monorepos hold thousands of Terraform files in which ECR is a small part. The syntax tree gives
+the top-level blocks of every file of a module; the blocks that can contribute are the relevant
+resources and data sources, module calls, providers and outputs, plus everything they refer to
+(variables, locals, other resources), transitively across the module's files. Only those are
+turned into ecrlint's syntax tree; a file the grammar cannot read is read whole, so its error
+is reported wherever it is.
 """
 
 from __future__ import annotations
@@ -14,8 +13,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-
-from ..parse.hcl_blocks import TopBlock, scan_blocks
 
 # Data sources whose value ecrlint computes or describes (see terraform/datasources.py).
 RELEVANT_DATA = frozenset(
@@ -35,7 +32,6 @@ _LOCAL = re.compile(r"\blocal\.([A-Za-z_][\w-]*)")
 _DATA = re.compile(r"\bdata\.([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)")
 _MODULE = re.compile(r"\bmodule\.([A-Za-z_][\w-]*)")
 _RESOURCE = re.compile(r"\b([a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z_][\w-]*)")
-_LOCAL_NAME = re.compile(r"^[ \t]*([A-Za-z_][\w-]*)[ \t]*=", re.M)
 
 
 def enabled() -> bool:
@@ -44,23 +40,26 @@ def enabled() -> bool:
 
 @dataclass
 class _Node:
-    block: TopBlock
+    type: str
+    labels: tuple[str, ...]
+    start: int  # byte offset of the block in its file: the key the parser is given
     text: str
+    locals: tuple[str, ...] = ()  # attribute names, for a `locals` block
     keys: set = field(default_factory=set)  # what other blocks call it: ("var", name), ...
     kept: bool = False
 
 
-def _keys(block: TopBlock, text: str) -> set:
-    labels = block.labels
-    if block.type == "variable" and labels:
+def _keys(node: _Node) -> set:
+    labels = node.labels
+    if node.type == "variable" and labels:
         return {("var", labels[0])}
-    if block.type == "locals":
-        return {("local", name) for name in _LOCAL_NAME.findall(text)}
-    if block.type == "module" and labels:
+    if node.type == "locals":
+        return {("local", name) for name in node.locals}
+    if node.type == "module" and labels:
         return {("module", labels[0])}
-    if block.type == "data" and len(labels) == 2:
+    if node.type == "data" and len(labels) == 2:
         return {("data", labels[0], labels[1])}
-    if block.type == "resource" and len(labels) == 2:
+    if node.type == "resource" and len(labels) == 2:
         return {("resource", labels[0], labels[1])}
     return set()
 
@@ -74,50 +73,32 @@ def _references(text: str) -> set:
     return refs
 
 
-def _is_root(block: TopBlock, resource_types: frozenset[str]) -> bool:
-    if block.type in ROOT_BLOCKS:
+def _is_root(node: _Node, resource_types: frozenset[str]) -> bool:
+    if node.type in ROOT_BLOCKS:
         return True
-    if block.type == "resource":
-        return bool(block.labels) and block.labels[0] in resource_types
-    if block.type == "data":
-        return bool(block.labels) and block.labels[0] in RELEVANT_DATA
-    return block.type not in ("variable", "locals", "terraform")  # unknown blocks: let the parser judge
+    if node.type == "resource":
+        return bool(node.labels) and node.labels[0] in resource_types
+    if node.type == "data":
+        return bool(node.labels) and node.labels[0] in RELEVANT_DATA
+    return node.type not in ("variable", "locals", "terraform")  # unknown blocks: let the reader judge
 
 
-def _has_code_after(text: str, pos: int) -> bool:
-    for line in text[pos:].splitlines():
-        stripped = line.strip()
-        if stripped and not stripped.startswith(("#", "//", "/*", "*")):
-            return True
-    return False
-
-
-def _blank(text: str, block: TopBlock) -> str:
-    """The block as comment lines of the same lengths, so nothing after it moves."""
-    lines = text[block.start : block.end].split("\n")
-    return "\n".join(("#" + " " * (len(line) - 1)) if line else "" for line in lines)
-
-
-def relevant_texts(texts: dict[str, str], resource_types: frozenset[str]) -> dict[str, str | None]:
-    """For each file of one module: the text to parse (irrelevant blocks blanked) or None.
-
-    A file the scanner cannot read to the end (unbalanced braces, an unterminated string) is
-    returned whole, so the parser reports the error where it is.
-    """
+def relevant_blocks(trees: dict, resource_types: frozenset[str]) -> dict[str, frozenset[int] | None]:
+    """For each file of one module (path -> HclTree): the start bytes of the top-level blocks to
+    read, or None to read the whole file (it does not parse, or holds top-level attributes)."""
     nodes: dict[str, list[_Node]] = {}
     whole: set[str] = set()
-    for name, text in texts.items():
-        blocks = scan_blocks(text)
-        if blocks and _has_code_after(text, blocks[-1].end) or not blocks and text.strip() and _has_code_after(text, 0):
+    for name, tree in trees.items():
+        if tree.root.has_error or tree.has_top_level_attributes():
             whole.add(name)
-        nodes[name] = [_Node(b, text[b.start : b.end]) for b in blocks]
+        nodes[name] = [_Node(*block) for block in tree.top_level_blocks()]
     provider: dict[tuple, list[_Node]] = {}
     for file_nodes in nodes.values():
         for node in file_nodes:
-            node.keys = _keys(node.block, node.text)
+            node.keys = _keys(node)
             for key in node.keys:
                 provider.setdefault(key, []).append(node)
-    pending = [n for file_nodes in nodes.values() for n in file_nodes if _is_root(n.block, resource_types)]
+    pending = [n for file_nodes in nodes.values() for n in file_nodes if _is_root(n, resource_types)]
     while pending:
         node = pending.pop()
         if node.kept:
@@ -127,26 +108,7 @@ def relevant_texts(texts: dict[str, str], resource_types: frozenset[str]) -> dic
             for target in provider.get(ref, ()):
                 if not target.kept:
                     pending.append(target)
-    out: dict[str, str | None] = {}
-    for name, text in texts.items():
-        file_nodes = nodes[name]
-        if name in whole:
-            out[name] = text
-        elif not any(n.kept for n in file_nodes):
-            out[name] = None
-        elif all(n.kept for n in file_nodes):
-            out[name] = text
-        else:
-            parts, pos = [], 0
-            for node in file_nodes:
-                if not node.kept:
-                    parts += [text[pos : node.block.start], _blank(text, node.block)]
-                    pos = node.block.end
-            parts.append(text[pos:])
-            out[name] = "".join(parts)
-    return out
-
-
-def relevant_text(text: str, resource_types: frozenset[str]) -> str | None:
-    """`relevant_texts` for a module of one file."""
-    return relevant_texts({"": text}, resource_types)[""]
+    return {
+        name: None if name in whole else frozenset(n.start for n in file_nodes if n.kept)
+        for name, file_nodes in nodes.items()
+    }

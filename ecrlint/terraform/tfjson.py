@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..parse import ParseError
 from ..parse.hcl_ast import Attribute, Block, Body, Expr, Literal, ObjectExpr, Template, TupleExpr
-from ..parse.hcl_native import parse_template_text
+from ..parse.hcl_tree import parse_template_text
 from ..parse.json import JsonError, parse_json_value
 from ..values import Value
 

@@ -1,8 +1,8 @@
-"""HCL native syntax to located `hcl_ast` nodes.
+"""The reference reading of HCL for tests: python-hcl2's grammar, converted to located `hcl_ast` nodes.
 
-`parse_hcl` uses the fast hand-written parser (`hcl_native`) and falls back to python-hcl2's
-grammar, a lark LALR parser that keeps positions; its dictionary output loses locations, so
-the lark tree is converted here instead.
+python-hcl2 is a lark LALR parser that keeps positions; its dictionary output loses them, so
+the lark tree is converted here instead. ecrlint reads HCL with tree-sitter; the tests compare
+the two on every `.tf` file they can find.
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..source import Span
-from . import MAX_DEPTH, ParseError
-from .hcl_ast import (
+from ecrlint.parse import MAX_DEPTH, ParseError
+from ecrlint.parse.hcl_ast import (
     Attribute,
     BinaryOp,
     Block,
@@ -31,10 +30,9 @@ from .hcl_ast import (
     UnaryOp,
     Variable,
 )
-from .hcl_template import closing_brace as _closing_brace
-from .hcl_template import template_expr as _template
+from ecrlint.parse.hcl_tree import template_expr as _template
+from ecrlint.source import Span
 
-REFERENCE_FALLBACK_BYTES = 256 * 1024
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
 _HEREDOC_RE = re.compile(r"<<(-?)([a-zA-Z][a-zA-Z0-9._-]*)\r?\n(.*?)[ \t]*\2\r?\n?$", re.S)
@@ -58,15 +56,16 @@ def _unescape(text: str) -> str:
 
 
 class _Converter:
-    def __init__(self, path: str, text: str, line_offset: int = 0, col_offset: int = 0):
+    def __init__(self, path: str, text: str, line_offset: int = 0, col_offset: int = 0, shift: int = 0):
         self.path = path
         self.text = text
         self.line_offset = line_offset
         self.col_offset = col_offset  # applies to line 1 only (expressions parsed out of heredocs)
+        self.shift = shift  # applies to the other lines (the indentation a `<<-` heredoc took away)
 
     # -- positions ------------------------------------------------------------------------
     def _col(self, line: int, col: int) -> int:
-        return col + self.col_offset if line == 1 else col
+        return col + self.col_offset if line == 1 else col + self.shift
 
     def span(self, node) -> Span:
         meta = getattr(node, "meta", node)
@@ -205,13 +204,14 @@ class _Converter:
         if not m:
             return Literal(span, raw)
         strip, body = m.group(1) == "-", m.group(3)
+        cut = 0
         if strip:
             lines = body.split("\n")
             indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
             cut = min(indents) if indents else 0
             body = "\n".join(ln[cut:] for ln in lines)
         body_line = span.start_line + 1  # the body starts on the line after <<EOF
-        parts, directives = split_template(body, self.path, body_line, depth)
+        parts, directives = split_template(body, self.path, body_line, depth, cut)
         template = _template(span, parts, directives)
         if isinstance(template, Template):
             return Template(span, template.parts, template.has_directives, text_line_offset=body_line - 1)
@@ -326,8 +326,9 @@ class _Converter:
         return ForExpr(self.span(node), key_var, value_var, collection, key, value, condition, is_object, grouping)
 
 
-def split_template(text: str, path: str, first_line: int, depth: int = 0) -> tuple[list, bool]:
-    """Split heredoc text into literal strings and parsed `${...}` expressions."""
+def split_template(text: str, path: str, first_line: int, depth: int = 0, cut: int = 0) -> tuple[list, bool]:
+    """Split heredoc text into literal strings and parsed `${...}` expressions; `cut` is the
+    indentation a `<<-` heredoc removed from each line, added back to columns."""
     parts: list = []
     directives = False
     pos = 0
@@ -352,7 +353,7 @@ def split_template(text: str, path: str, first_line: int, depth: int = 0) -> tup
                 inner = text[pos + 2 : end]
                 line_index = sum(1 for s in line_starts if s <= pos + 2) - 1
                 col = pos + 2 - line_starts[line_index] + 1
-                parts.append(parse_expression(inner, path, first_line + line_index, col, depth + 1))
+                parts.append(parse_expression(inner, path, first_line + line_index, col + cut, depth + 1, cut))
             pos = end + 1
             continue
         literal.append(text[pos])
@@ -362,7 +363,7 @@ def split_template(text: str, path: str, first_line: int, depth: int = 0) -> tup
     return parts, directives
 
 
-def parse_expression(text: str, path: str, line: int, col: int, depth: int = 0) -> Expr:
+def parse_expression(text: str, path: str, line: int, col: int, depth: int = 0, shift: int = 0) -> Expr:
     """Parse one expression written at (line, col) of `path`."""
     from lark.exceptions import LarkError
 
@@ -376,7 +377,7 @@ def parse_expression(text: str, path: str, line: int, col: int, depth: int = 0) 
     attribute = tree.children[0].children[0]
     if getattr(attribute, "data", None) != "attribute":
         attribute = next(c for c in tree.children[0].children if getattr(c, "data", None) == "attribute")
-    converter = _Converter(path, source, line_offset=line - 1, col_offset=col - 1 + lead - len(prefix))
+    converter = _Converter(path, source, line_offset=line - 1, col_offset=col - 1 + lead - len(prefix), shift=shift)
     return converter.expr(attribute.children[2], depth)
 
 
@@ -391,25 +392,6 @@ def _lark_message(err) -> str:
     if char is not None:
         return f"unexpected character {char!r}"
     return str(err).splitlines()[0][:120]
-
-
-def parse_hcl(text: str, path: str) -> Body:
-    """Parse a whole `.tf` file into a located Body; raises ParseError with line and column.
-
-    The hand-written parser reads first; python-hcl2's grammar, the reference, gets a second
-    look at anything it rejects, so a gap in the fast parser never costs the user a file.
-    """
-    from .hcl_native import parse_hcl_native
-
-    try:
-        return parse_hcl_native(text, path)
-    except ParseError as native_error:
-        if len(text) > REFERENCE_FALLBACK_BYTES:
-            raise  # the reference grammar is too slow on large broken files to be worth a second look
-        try:
-            return parse_hcl_reference(text, path)
-        except (ParseError, ValueError):
-            raise native_error from None
 
 
 def parse_hcl_reference(text: str, path: str) -> Body:
@@ -431,3 +413,25 @@ def parse_hcl_reference(text: str, path: str) -> Body:
         return _Converter(path, text).body(body)
     except RecursionError:
         raise ParseError(f"nesting deeper than {MAX_DEPTH} levels", 1, 1) from None
+
+
+def _closing_brace(text: str, pos: int) -> int:
+    depth = 0
+    in_string = False
+    while pos < len(text):
+        ch = text[pos]
+        if in_string:
+            if ch == "\\":
+                pos += 1
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            if depth == 0:
+                return pos
+            depth -= 1
+        pos += 1
+    return -1
