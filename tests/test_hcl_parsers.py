@@ -258,6 +258,7 @@ def test_provider_function_call():
         ("a = 1 b = 2\n", 1, 7, "newline"),
         ("a =\n  1\n", 1, 4, "expected an expression"),
         ('resource "a" "b"\n{\n}\n', 1, 17, "expected '{'"),
+        ('variable\n"x" {\n}\n', 1, 9, "expected '{'"),
         ('resource "a" "${var.x}" {\n}\n', 1, 14, "plain strings"),
         ('a = "abc\nb = 1\n', 1, 9, "strings cannot span lines"),
         ('a = "x\ny"\n', 1, 7, "strings cannot span lines"),

@@ -39,6 +39,7 @@ _SPACE = re.compile(rb"(?:[ \t\r]+|#[^\n]*|//[^\n]*|/\*.*?\*/)+", re.S)
 _SPACE_OR_NEWLINE = re.compile(rb"(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)+", re.S)
 _LITERAL_ESCAPES = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{", re.S)
 _ESCAPE = re.compile(rb'\\(?:[nrt"\\]|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|(.?))', re.S)  # group 1: not HCL
+_BRACKET = re.compile(rb"[{}\[\]()]")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 # Operators that may begin a line and continue the expression of the line before (at the top
 # level of an attribute, where a newline otherwise ends the expression).
@@ -75,6 +76,7 @@ class HclTree:
         self.tree = _new_parser().parse(self.data)
         self.root = self.tree.root_node
         self._ascii = len(self.data) == len(text)
+        self._plain = self._ascii and not line_offset and not col_offset  # tree points are the positions
         self._lines: list[bytes] | None = None
         self._line_starts: list[int] | None = None
 
@@ -100,6 +102,8 @@ class HclTree:
         return row, offset - self._line_starts[row]
 
     def span(self, start, end) -> Span:
+        if self._plain:
+            return Span(self.path, start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1)
         sl, sc = self.where(start)
         el, ec = self.where(end)
         return Span(self.path, sl, sc, el, ec)
@@ -131,6 +135,9 @@ class HclTree:
         while True:
             node = cursor.node
             if node.is_error or node.is_missing:
+                deep = _too_deep(self.data)
+                if deep is not None:  # the grammar gives up on very deep nesting: say so
+                    return self.fail(f"nesting deeper than {MAX_DEPTH} levels", self.point_at(deep))
                 return self._describe(node)
             if node.has_error and cursor.goto_first_child():
                 depth += 1
@@ -291,13 +298,13 @@ class HclTree:
         row, row_end = children[0].end_point[0], children[0].end_byte
         for child in children[1:]:
             kind = child.type
+            if kind in ("identifier", "string_lit", "block_start") and child.start_point[0] != row:
+                # The labels and the brace are on the line of the block type.
+                raise self.fail("expected '{', found newline", self.point_at(self._after_space(row_end)))
             if kind == "identifier":
                 labels.append(_text(child))
             elif kind == "string_lit":
                 labels.append(self._label(child))
-            elif kind == "block_start":
-                if child.start_point[0] != row:
-                    raise self.fail("expected '{', found newline", self.point_at(self._after_space(row_end)))
             elif kind == "body":
                 body = self._body(child, depth + 1)
             row, row_end = child.end_point[0], child.end_byte
@@ -736,6 +743,19 @@ def _unescape(text: str) -> str:
         return _ESCAPES.get(code, "\\" + code)
 
     return _LITERAL_ESCAPES.sub(sub, text)
+
+
+def _too_deep(data: bytes) -> int | None:
+    """The offset where brackets of any kind are first nested deeper than MAX_DEPTH, if they are."""
+    depth = 0
+    for m in _BRACKET.finditer(data):
+        if m.group() in b"{[(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return m.start()
+        else:
+            depth -= 1
+    return None
 
 
 def _line_start(data: bytes, offset: int) -> int:
