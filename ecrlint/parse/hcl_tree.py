@@ -455,6 +455,10 @@ class HclTree:
             return Literal(span, _text(inner) == "true")
         if kind == "null_lit":
             return Literal(span, None)
+        raw = self.data[inner.start_byte + 1 : inner.end_byte - 1]
+        if b"\n" not in raw and b"{" not in raw and inner.child_count == 3:
+            # A plain string (the common case): its text, without looking for template parts.
+            return Literal(span, _unescape(raw.decode("utf-8", "surrogatepass")))
         return self._quoted(inner, nesting, depth)
 
     def _number(self, node):
@@ -574,8 +578,9 @@ class HclTree:
         parts, directives = self.template_parts(node, quoted=True, depth=depth, nesting=nesting)
         return template_expr(self.span(node.start_point, node.end_point), parts, directives)
 
-    def template_parts(self, node, quoted: bool, depth: int, nesting: int, strip=None) -> tuple[list, bool]:
-        """Literal text and `${...}` expressions of a quoted string or heredoc body, in order.
+    def template_parts(self, node, quoted: bool, depth: int, nesting: int, heredoc=None) -> tuple[list, bool]:
+        """Literal text and `${...}` expressions of a quoted string or heredoc body, in order;
+        `heredoc` is (body start byte, body end byte, indentation to remove from each line).
 
         The text between the tree's interpolation and directive nodes is the literal text: the
         grammar leaves a heredoc's line breaks and indentation out of its literal nodes.
@@ -586,20 +591,20 @@ class HclTree:
             content_end = children[-1].start_byte
             inner = children[1:-1]
         else:
-            content_start, content_end, inner = strip[0], strip[1], children[2:-1]
+            content_start, content_end, inner = heredoc[0], heredoc[1], children[2:-1]
         parts: list = []
         directives = False
         pos = content_start
         for special in _template_specials(inner):
             if special.start_byte > pos:
-                parts.append(self._literal_text(pos, special.start_byte, quoted, strip))
+                parts.append(self._literal_text(pos, special.start_byte, quoted, heredoc))
             if special.type == "template_interpolation":
                 parts.append(self._interpolation(special, depth))
             else:
                 directives = True
             pos = special.end_byte
         if content_end > pos:
-            parts.append(self._literal_text(pos, content_end, quoted, strip))
+            parts.append(self._literal_text(pos, content_end, quoted, heredoc))
         return parts, directives
 
     def _interpolation(self, node, depth: int) -> Expr:
@@ -609,7 +614,7 @@ class HclTree:
             raise self.fail("unexpected '}' in an expression", closing.start_point)
         return self._expression(expression, 1, depth + 1)[0]
 
-    def _literal_text(self, start: int, end: int, quoted: bool, strip) -> str:
+    def _literal_text(self, start: int, end: int, quoted: bool, heredoc) -> str:
         raw = self.source(start, end)
         if quoted:
             newline = raw.find("\n")
@@ -617,8 +622,8 @@ class HclTree:
                 offset = start + len(raw[:newline].encode("utf-8", "surrogatepass"))
                 raise self.fail("unterminated string: strings cannot span lines", self.point_at(offset))
             return _unescape(raw)
-        if strip is not None and strip[2]:
-            raw = _dedent_piece(self.data, start, end, strip[0], strip[2])
+        if heredoc is not None and heredoc[2]:
+            raw = _dedent_piece(self.data, start, end, heredoc[0], heredoc[2])
         return raw.replace("$${", "${").replace("%%{", "%{")
 
     def _heredoc(self, node, depth: int):
@@ -635,7 +640,7 @@ class HclTree:
             lines = self.source(body_start, body_end).split("\n")
             indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
             cut = min(indents) if indents else 0
-        parts, directives = self.template_parts(node, False, depth + 1, 1, strip=(body_start, body_end, cut))
+        parts, directives = self.template_parts(node, False, depth + 1, 1, heredoc=(body_start, body_end, cut))
         end_byte = _line_end(self.data, closer.end_byte)
         end = self.point_at(end_byte)
         span = self.span(node.start_point, end)
@@ -811,4 +816,4 @@ def parse_template_text(text: str, path: str, line: int, col: int = 1) -> tuple[
         raise ParseError("the template text cannot be read", line, col)
     body_start = len(f"x = <<{marker}\n")
     body_end = body_start + len(text.encode("utf-8", "surrogatepass"))
-    return tree.template_parts(heredoc, False, 0, 1, strip=(body_start, body_end, 0))
+    return tree.template_parts(heredoc, False, 0, 1, heredoc=(body_start, body_end, 0))
