@@ -17,6 +17,8 @@ What is measured, each as a separate process, reporting the median of `--runs` r
 - `ecrlint check DIR --format json --output /dev/null --no-cache` (cold: nothing reused);
 - the same with `--jobs 1`, when `--jobs` exists;
 - a warm re-run: the cache is filled once in a fresh `--cache-dir`, then the runs reuse it;
+- an edited run: a cache is filled, then one Terraform file's content changes before each run (on a
+  copy of a tree given with `--path`); its output is checked against a `--no-cache` run;
 - `checkov -d DIR --framework terraform cloudformation --check <its ECR checks> --quiet
   --compact -o json --skip-download`, when a `checkov` executable is found (`--checkov PATH`,
   else PATH). `--skip-download` stops Checkov from trying to fetch its guidelines over the
@@ -71,6 +73,7 @@ TARGETS = {
     "medium_speedup_vs_checkov": 20.0,
     "warm_speedup": 5.0,
     "large_peak_mb": 300.0,
+    "large_edited_fraction": 0.10,
     "checkov_large_limit_s": 480.0,
 }
 
@@ -482,19 +485,36 @@ def _first_terraform_file(path: str) -> str | None:
     return None
 
 
-def _edited_run(corpus, warm_cmd: list[str], env: dict[str, str], args, timeout) -> Measurement:
-    """The filled cache after a one-line edit of one Terraform file before each run: what a pre-commit
-    run after a small change costs (the whole-run cache misses; the other caches still apply)."""
+def _edited_run(corpus, ecrlint: list[str], env: dict[str, str], args, timeout, work: str) -> Measurement:
+    """Fill a cache, then change one Terraform file's content (a comment line appended) before each
+    run: what a pre-commit run after a small change costs (only the edited file's unit is modelled
+    again). A given tree is measured on a copy, so that it is never edited. Afterwards the output
+    of one more edited run is compared with that of a `--no-cache` run of the same tree."""
     label = "ecrlint check, warm, one file edited before each run"
-    target = _first_terraform_file(corpus.path) if corpus.generated else None
+    tree = corpus.path
+    if not corpus.generated:
+        tree = os.path.join(work, "edited-tree")
+        shutil.copytree(corpus.path, tree, symlinks=True)
+    target = _first_terraform_file(tree)
     if target is None:
-        note = "only on generated corpora" if not corpus.generated else "no Terraform file"
-        return Measurement(label, [], status="not available", note=note)
-    edit = f"printf '\\n# benchmark edit\\n' >> {shlex.quote(target)} && exec {shlex.join(warm_cmd)}"
+        return Measurement(label, [], status="not available", note="no Terraform file")
+    cache_dir = os.path.join(work, "edit-cache")
+    cmd = ecrlint + ["check", tree, "--format", "json", "--output", os.devnull, "--cache-dir", cache_dir]
+    prime = repeat("ecrlint check, filling the cache to edit", cmd, env, 1, 0, timeout)
+    if prime.status != "ok":
+        prime.label = label
+        return prime
+    edit = f"printf '\\n# benchmark edit\\n' >> {shlex.quote(target)} && exec {shlex.join(cmd)}"
     measured = repeat(label, ["sh", "-c", edit], env, args.runs, 0, timeout)
-    measured.command = ["(append a comment line to one .tf file) &&", *warm_cmd]
+    measured.command = ["(append a comment line to one .tf file) &&", *cmd]
     if measured.status == "ok":
-        measured.note = f"edited {os.path.relpath(target, corpus.path)}"
+        edited_out, uncached_out = os.path.join(work, "edited.json"), os.path.join(work, "edited-nocache.json")
+        again = f"printf '\\n# benchmark edit\\n' >> {shlex.quote(target)} && exec {shlex.join(_to(cmd, edited_out))}"
+        repeat("ecrlint check, one more edited run (output kept)", ["sh", "-c", again], env, 1, 0, timeout)
+        uncached = [part for part in _to(cmd, uncached_out) if part not in ("--cache-dir", cache_dir)]
+        repeat("ecrlint check, the edited tree with --no-cache", uncached + ["--no-cache"], env, 1, 0, timeout)
+        same = _compare(ecrlint_summary(uncached_out)[1], ecrlint_summary(edited_out)[1], "a --no-cache run")
+        measured.note = f"edited {os.path.relpath(target, tree)}; filling run {prime.walls[0]:.2f} s; {same}"
     return measured
 
 
@@ -504,6 +524,7 @@ class CorpusResult:
     rows: list[Measurement] = field(default_factory=list)
     ecrlint_cold: Measurement | None = None
     ecrlint_warm: Measurement | None = None
+    ecrlint_edited: Measurement | None = None
     checkov: Measurement | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -569,7 +590,8 @@ def bench_corpus(corpus: Corpus, args, tools: dict) -> CorpusResult:
             result.rows.append(warm)
             result.ecrlint_warm = warm
             if prime.status == "ok":
-                result.rows.append(_edited_run(corpus, warm_cmd, env, args, timeout))
+                result.ecrlint_edited = _edited_run(corpus, ecrlint, env, args, timeout, work)
+                result.rows.append(result.ecrlint_edited)
         else:
             result.rows.append(
                 Measurement(label, [], status="not available", note="--no-cache/--cache-dir not accepted yet")
@@ -719,7 +741,8 @@ def targets(startup: Measurement, results: list[CorpusResult]) -> list[list[str]
             )
     large = by_scale.get("large")
     if large:
-        peaks = [m.peak_mb for m in (large.ecrlint_cold, large.ecrlint_warm) if m is not None and m.peak_mb]
+        measured_runs = (large.ecrlint_cold, large.ecrlint_warm, large.ecrlint_edited)
+        peaks = [m.peak_mb for m in measured_runs if m is not None and m.peak_mb]
         ok = large.ecrlint_cold is not None and large.ecrlint_cold.status == "ok"
         peak = max(peaks) if peaks else None
         rows.append(
@@ -729,6 +752,15 @@ def targets(startup: Measurement, results: list[CorpusResult]) -> list[list[str]
                 "-" if peak is None else ("yes" if ok and peak < t["large_peak_mb"] else "no"),
             ]
         )
+        edited, cold = large.ecrlint_edited, large.ecrlint_cold
+        fraction = t["large_edited_fraction"]
+        label = f"large: one file edited, under {fraction:.0%} of a cold run"
+        if edited is None or edited.median is None or cold is None or not cold.median:
+            rows.append([label, "-" if edited is None else edited.status, "-"])
+        else:
+            share = edited.median / cold.median
+            measured = f"{share:.1%} ({_fmt_s(edited.median)} s vs {_fmt_s(cold.median)} s)"
+            rows.append([label, measured, "yes" if share < fraction else "no"])
         ck = large.checkov
         if ck is not None:
             limit = t["checkov_large_limit_s"]

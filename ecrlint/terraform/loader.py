@@ -62,7 +62,7 @@ class ModuleSource:
 
 
 def parse_terraform_file(source: SourceFile, text: str) -> Body:
-    from ..parse import ParseError, parse_cached
+    from ..parse import ParseError
 
     if source.kind == "terraform-json" or source.path.endswith(".json"):
         from .tfjson import parse_tf_json
@@ -74,10 +74,8 @@ def parse_terraform_file(source: SourceFile, text: str) -> Body:
     try:
         return parse_hcl_native(text, path=source.path)
     except ParseError:
-        # The reference grammar takes a second look. It is several times slower than the fast parser,
-        # so its answer (a tree, or the error) is cached; reading back a fast parse costs as much as
-        # parsing again, so those are not.
-        return parse_cached("hcl", source.path, text, lambda: parse_hcl(text, source.path))
+        # The reference grammar takes a second look.
+        return parse_hcl(text, source.path)
 
 
 def load_module(
