@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -108,3 +109,15 @@ def test_links_are_found_by_address_and_by_name_in_the_candidates_order():
     assert candidates.named("app", "other") == repos
     assert candidates.named("app", "app") == [repos[0], repos[2]]
     assert candidates.by_address["r.b"] == [repos[1]]
+
+
+def test_a_lifecycle_answer_with_a_field_of_the_wrong_type_is_computed_again():
+    outcome = properties.protected_tags(POLICY, ("latest",), 300)
+    data = outcome.to_json()
+    text = json.dumps(data)
+    assert '"@r"' in text  # the rule each decision names is written once
+    assert properties.Outcome.from_json(json.loads(text)).results[0].rule.priority == 1
+    forged = json.loads(text.replace('"priority": 1', '"priority": "1"', 1))
+    assert properties.Outcome.from_json(forged) is None
+    dangling = json.loads(re.sub(r'\{"@r": \d+\}', '{"@r": 9999}', text, count=1))
+    assert properties.Outcome.from_json(dangling) is None

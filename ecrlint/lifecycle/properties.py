@@ -70,14 +70,16 @@ class Outcome:
     @classmethod
     def from_json(cls, data: Any) -> Outcome | None:
         """The outcome `to_json` gave `data` for; None for data of any other shape."""
-        from .codec import DecodeError, conforms, decode
+        from .codec import DecodeError, decode
 
         try:
             value = decode(data)
         except (DecodeError, RecursionError):
             return None
-        results = ProtectedTagExpired | RuleNeverApplies | RepositoryEmptied
-        if not isinstance(value, cls) or not conforms(value, cls) or not conforms(value.results, list[results]):
+        results = (ProtectedTagExpired, RuleNeverApplies, RepositoryEmptied)
+        if type(value) is not cls or not all(type(r) in results for r in value.results):
+            return None
+        if not all(type(u) is str for u in value.undecided):
             return None
         return value
 

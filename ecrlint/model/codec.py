@@ -13,6 +13,7 @@ referred to afterwards, so that decoding gives back the same sharing as the obje
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
@@ -126,7 +127,6 @@ def dumps(obj: Any) -> bytes:
 class _Decoder:
     def __init__(self, paths: Any, spans: Any) -> None:
         self.classes = _classes()
-        self.checks: dict[type, dict[str, Any]] = {}
         self.table: list[Any] = []
         if not isinstance(paths, list) or not all(type(p) is str for p in paths):
             raise DecodeError("bad path table")
@@ -249,7 +249,7 @@ class _Decoder:
         cls = self.classes.get(data[1])
         if cls is None:
             raise DecodeError(f"unknown class {data[1]!r}")
-        hints = self.field_checks(cls)
+        hints = field_checks(cls)
         fields = data[2]
         if set(fields) != set(hints):
             raise DecodeError(f"{cls.__name__} with other fields")
@@ -264,15 +264,6 @@ class _Decoder:
         except (TypeError, ValueError) as err:
             raise DecodeError(str(err)) from None
 
-    def field_checks(self, cls: type) -> dict[str, Any]:
-        """For each field of `cls`, a test of a decoded value against the field's declared type."""
-        checks = self.checks.get(cls)
-        if checks is None:
-            names = [f.name for f in dataclasses.fields(cls) if f.init]
-            declared = typing.get_type_hints(cls)
-            checks = self.checks[cls] = {name: _check_for(declared[name]) for name in names}
-        return checks
-
 
 class _Pending:
     pass
@@ -281,17 +272,45 @@ class _Pending:
 _PENDING = _Pending()
 
 
-def _check_for(hint: Any):
-    """A fast test for the common declared types (a class, or a class or None); `_fits` for the rest."""
+@functools.cache  # a property of the class's code, the same for every input
+def field_checks(cls: type) -> dict[str, Any]:
+    """For each field of the dataclass `cls`, a test of a decoded value against its declared type."""
+    declared = typing.get_type_hints(cls)
+    return {f.name: check_for(declared[f.name]) for f in dataclasses.fields(cls) if f.init}
+
+
+def check_for(hint: Any):
+    """A test of a decoded value against the declared type `hint`, made once per type: one level of
+    classes, unions with None, lists, tuples and dicts (what they hold below that was checked when
+    it was decoded)."""
     if hint is Any:
         return lambda value: True
-    if isinstance(hint, type) and hint not in (float, bool, int):
+    if hint is None or hint is type(None):
+        return lambda value: value is None
+    if hint is float:
+        return lambda value: type(value) in (int, float)
+    if isinstance(hint, type):
         return lambda value: isinstance(value, hint)
-    args = typing.get_args(hint)
-    if typing.get_origin(hint) in (typing.Union, types.UnionType) and len(args) == 2 and type(None) in args:
-        other = args[0] if args[1] is type(None) else args[1]
-        if isinstance(other, type) and other not in (float, bool, int):
-            return lambda value: value is None or isinstance(value, other)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        arms = [check_for(arg) for arg in args]
+        return lambda value: any(arm(value) for arm in arms)
+    if origin is list:
+        item = check_for(args[0]) if args else None
+        return lambda value: type(value) is list and (item is None or all(map(item, value)))
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = check_for(args[0])
+            return lambda value: type(value) is tuple and all(map(item, value))
+        items = [check_for(arg) for arg in args]
+        return lambda value: (
+            type(value) is tuple and (not items or len(value) == len(items) and all(c(v) for c, v in zip(items, value)))
+        )
+    if origin is dict:
+        key, item = (check_for(args[0]), check_for(args[1])) if args else (None, None)
+        return lambda value: (
+            isinstance(value, dict) and (key is None or all(key(k) and item(v) for k, v in value.items()))
+        )
     return lambda value: fits(value, hint)
 
 
@@ -339,4 +358,4 @@ def loads(data: bytes) -> Any:
         raise DecodeError("nested too deeply") from None
 
 
-__all__ = ["DecodeError", "dumps", "fits", "loads"]
+__all__ = ["DecodeError", "check_for", "dumps", "field_checks", "fits", "loads"]
