@@ -94,6 +94,7 @@ class Sample:
     tree_kb: int  # peak of the PSS summed over the child's process tree (sampled)
     timed_out: bool = False
     stderr: str = ""
+    cpu: float | None = None  # user + system seconds of the child and the children it reaped
 
     @property
     def peak_kb(self) -> int:
@@ -151,7 +152,9 @@ def tree_pss_kb(pid: int) -> int:
 # it, so a child forked by a large parent reports at least the parent's size. The launcher is a
 # bare `python -S -E` (a few MB, less than any Python program it starts), so the figure it
 # reports is the child's own peak. It also times the child from fork to reap, excluding its own
-# start-up, and writes "wall maxrss_kb status" to the file named by its first argument.
+# start-up, and writes "wall maxrss_kb status cpu" to the file named by its first argument (cpu: the
+# child's user and system time with its reaped children's, which a busy machine changes less than
+# the wall time).
 LAUNCHER = (
     "import os, subprocess, sys, time\n"
     "t = time.perf_counter()\n"
@@ -160,7 +163,7 @@ LAUNCHER = (
     "wall = time.perf_counter() - t\n"
     "p.returncode = 0\n"
     "with open(sys.argv[1], 'w') as f:\n"
-    "    f.write(f'{wall} {usage.ru_maxrss} {status}')\n"
+    "    f.write(f'{wall} {usage.ru_maxrss} {status} {usage.ru_utime + usage.ru_stime}')\n"
 )
 
 
@@ -212,16 +215,17 @@ def measure(cmd: list[str], env: dict[str, str], timeout: float | None, stdout_p
         stderr = err.read().decode("utf-8", "replace")
         try:
             with open(report.name, encoding="utf-8") as handle:
-                wall_text, maxrss_text, child_status = handle.read().split()
+                wall_text, maxrss_text, child_status, cpu_text = handle.read().split()
             wall, maxrss, rc = float(wall_text), int(maxrss_text), os.waitstatus_to_exitcode(int(child_status))
+            cpu = float(cpu_text)
         except (OSError, ValueError):  # killed, or the launcher failed: the child's peak RSS is unknown
-            wall, maxrss, rc = outer_wall, 0, proc.returncode
+            wall, maxrss, rc, cpu = outer_wall, 0, proc.returncode, None
     finally:
         out.close()
         err.close()
         with contextlib.suppress(OSError):
             os.unlink(report.name)
-    return Sample(wall, rc, maxrss, peak[0], expired.is_set(), stderr)
+    return Sample(wall, rc, maxrss, peak[0], expired.is_set(), stderr, cpu)
 
 
 @dataclass
@@ -285,8 +289,10 @@ def repeat(
             result.status = "failed"
             result.note = f"exit code {sample.rc}: {_last_line(sample.stderr)}"
             return result
+        cpu = "-" if sample.cpu is None else f"{sample.cpu:.1f}"
         log(
-            f"  {label}: {kind} {sample.wall:.3f} s, RSS {sample.maxrss_kb / 1024:.0f} MB, PSS {sample.tree_kb / 1024:.0f} MB"
+            f"  {label}: {kind} {sample.wall:.3f} s (CPU {cpu} s), RSS {sample.maxrss_kb / 1024:.0f} MB,"
+            f" PSS {sample.tree_kb / 1024:.0f} MB"
         )
         if index >= warmup:
             result.samples.append(sample)
@@ -912,6 +918,7 @@ def _raw(m: Measurement) -> dict:
         "note": m.note,
         "median_s": m.median,
         "walls_s": m.walls,
+        "cpu_s": [s.cpu for s in m.samples],
         "peak_memory_mb": m.peak_mb,
         "max_rss_mb": m.maxrss_mb,
         "tree_pss_mb": m.tree_mb,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import sys
 import types
 import typing
 from typing import Any
@@ -196,9 +197,13 @@ class _Decoder:
         if len(flat) % 2:
             raise DecodeError("odd mapping")
         for n in range(0, len(flat), 2):
-            key = self.decode(flat[n])
-            if type(key) not in (str, int, tuple):
-                raise DecodeError("bad mapping key")
+            key = flat[n]
+            if type(key) is str:
+                key = sys.intern(key)  # keys repeat across every piece: one copy each, as the parsers keep
+            else:
+                key = self.decode(key)
+                if type(key) not in (int, tuple):
+                    raise DecodeError("bad mapping key")
             out[key] = self.decode(flat[n + 1])
 
     def mapping(self, data: list, slot: int) -> dict:
@@ -210,10 +215,10 @@ class _Decoder:
         self.table[slot] = out
         self.fill(out, data[1])
         for n in range(0, len(data[2]), 2):
-            key = self.decode(data[2][n])
+            key = data[2][n]
             if type(key) is not str:
                 raise DecodeError("bad YAML mapping key")
-            out.key_spans[key] = self.span(data[2][n + 1])
+            out.key_spans[sys.intern(key)] = self.span(data[2][n + 1])
         return out
 
     def value(self, data: list) -> Value:
