@@ -17,6 +17,8 @@ What is measured, each as a separate process, reporting the median of `--runs` r
 - `ecrlint check DIR --format json --output /dev/null --no-cache` (cold: nothing reused);
 - the same with `--jobs 1`, when `--jobs` exists;
 - a warm re-run: the cache is filled once in a fresh `--cache-dir`, then the runs reuse it;
+- an edited run: a cache is filled, then one Terraform file's content changes before each run (on a
+  copy of a tree given with `--path`); its output is checked against a `--no-cache` run;
 - `checkov -d DIR --framework terraform cloudformation --check <its ECR checks> --quiet
   --compact -o json --skip-download`, when a `checkov` executable is found (`--checkov PATH`,
   else PATH). `--skip-download` stops Checkov from trying to fetch its guidelines over the
@@ -71,6 +73,7 @@ TARGETS = {
     "medium_speedup_vs_checkov": 20.0,
     "warm_speedup": 5.0,
     "large_peak_mb": 300.0,
+    "large_edited_fraction": 0.10,
     "checkov_large_limit_s": 480.0,
 }
 
@@ -91,6 +94,7 @@ class Sample:
     tree_kb: int  # peak of the PSS summed over the child's process tree (sampled)
     timed_out: bool = False
     stderr: str = ""
+    cpu: float | None = None  # user + system seconds of the child and the children it reaped
 
     @property
     def peak_kb(self) -> int:
@@ -148,7 +152,9 @@ def tree_pss_kb(pid: int) -> int:
 # it, so a child forked by a large parent reports at least the parent's size. The launcher is a
 # bare `python -S -E` (a few MB, less than any Python program it starts), so the figure it
 # reports is the child's own peak. It also times the child from fork to reap, excluding its own
-# start-up, and writes "wall maxrss_kb status" to the file named by its first argument.
+# start-up, and writes "wall maxrss_kb status cpu" to the file named by its first argument (cpu: the
+# child's user and system time with its reaped children's, which a busy machine changes less than
+# the wall time).
 LAUNCHER = (
     "import os, subprocess, sys, time\n"
     "t = time.perf_counter()\n"
@@ -157,7 +163,7 @@ LAUNCHER = (
     "wall = time.perf_counter() - t\n"
     "p.returncode = 0\n"
     "with open(sys.argv[1], 'w') as f:\n"
-    "    f.write(f'{wall} {usage.ru_maxrss} {status}')\n"
+    "    f.write(f'{wall} {usage.ru_maxrss} {status} {usage.ru_utime + usage.ru_stime}')\n"
 )
 
 
@@ -209,16 +215,17 @@ def measure(cmd: list[str], env: dict[str, str], timeout: float | None, stdout_p
         stderr = err.read().decode("utf-8", "replace")
         try:
             with open(report.name, encoding="utf-8") as handle:
-                wall_text, maxrss_text, child_status = handle.read().split()
+                wall_text, maxrss_text, child_status, cpu_text = handle.read().split()
             wall, maxrss, rc = float(wall_text), int(maxrss_text), os.waitstatus_to_exitcode(int(child_status))
+            cpu = float(cpu_text)
         except (OSError, ValueError):  # killed, or the launcher failed: the child's peak RSS is unknown
-            wall, maxrss, rc = outer_wall, 0, proc.returncode
+            wall, maxrss, rc, cpu = outer_wall, 0, proc.returncode, None
     finally:
         out.close()
         err.close()
         with contextlib.suppress(OSError):
             os.unlink(report.name)
-    return Sample(wall, rc, maxrss, peak[0], expired.is_set(), stderr)
+    return Sample(wall, rc, maxrss, peak[0], expired.is_set(), stderr, cpu)
 
 
 @dataclass
@@ -282,8 +289,10 @@ def repeat(
             result.status = "failed"
             result.note = f"exit code {sample.rc}: {_last_line(sample.stderr)}"
             return result
+        cpu = "-" if sample.cpu is None else f"{sample.cpu:.1f}"
         log(
-            f"  {label}: {kind} {sample.wall:.3f} s, RSS {sample.maxrss_kb / 1024:.0f} MB, PSS {sample.tree_kb / 1024:.0f} MB"
+            f"  {label}: {kind} {sample.wall:.3f} s (CPU {cpu} s), RSS {sample.maxrss_kb / 1024:.0f} MB,"
+            f" PSS {sample.tree_kb / 1024:.0f} MB"
         )
         if index >= warmup:
             result.samples.append(sample)
@@ -482,19 +491,36 @@ def _first_terraform_file(path: str) -> str | None:
     return None
 
 
-def _edited_run(corpus, warm_cmd: list[str], env: dict[str, str], args, timeout) -> Measurement:
-    """The filled cache after a one-line edit of one Terraform file before each run: what a pre-commit
-    run after a small change costs (the whole-run cache misses; the other caches still apply)."""
+def _edited_run(corpus, ecrlint: list[str], env: dict[str, str], args, timeout, work: str) -> Measurement:
+    """Fill a cache, then change one Terraform file's content (a comment line appended) before each
+    run: what a pre-commit run after a small change costs (only the edited file's unit is modelled
+    again). A given tree is measured on a copy, so that it is never edited. Afterwards the output
+    of one more edited run is compared with that of a `--no-cache` run of the same tree."""
     label = "ecrlint check, warm, one file edited before each run"
-    target = _first_terraform_file(corpus.path) if corpus.generated else None
+    tree = corpus.path
+    if not corpus.generated:
+        tree = os.path.join(work, "edited-tree")
+        shutil.copytree(corpus.path, tree, symlinks=True)
+    target = _first_terraform_file(tree)
     if target is None:
-        note = "only on generated corpora" if not corpus.generated else "no Terraform file"
-        return Measurement(label, [], status="not available", note=note)
-    edit = f"printf '\\n# benchmark edit\\n' >> {shlex.quote(target)} && exec {shlex.join(warm_cmd)}"
+        return Measurement(label, [], status="not available", note="no Terraform file")
+    cache_dir = os.path.join(work, "edit-cache")
+    cmd = ecrlint + ["check", tree, "--format", "json", "--output", os.devnull, "--cache-dir", cache_dir]
+    prime = repeat("ecrlint check, filling the cache to edit", cmd, env, 1, 0, timeout)
+    if prime.status != "ok":
+        prime.label = label
+        return prime
+    edit = f"printf '\\n# benchmark edit\\n' >> {shlex.quote(target)} && exec {shlex.join(cmd)}"
     measured = repeat(label, ["sh", "-c", edit], env, args.runs, 0, timeout)
-    measured.command = ["(append a comment line to one .tf file) &&", *warm_cmd]
+    measured.command = ["(append a comment line to one .tf file) &&", *cmd]
     if measured.status == "ok":
-        measured.note = f"edited {os.path.relpath(target, corpus.path)}"
+        edited_out, uncached_out = os.path.join(work, "edited.json"), os.path.join(work, "edited-nocache.json")
+        again = f"printf '\\n# benchmark edit\\n' >> {shlex.quote(target)} && exec {shlex.join(_to(cmd, edited_out))}"
+        repeat("ecrlint check, one more edited run (output kept)", ["sh", "-c", again], env, 1, 0, timeout)
+        uncached = [part for part in _to(cmd, uncached_out) if part not in ("--cache-dir", cache_dir)]
+        repeat("ecrlint check, the edited tree with --no-cache", uncached + ["--no-cache"], env, 1, 0, timeout)
+        same = _compare(ecrlint_summary(uncached_out)[1], ecrlint_summary(edited_out)[1], "a --no-cache run")
+        measured.note = f"edited {os.path.relpath(target, tree)}; filling run {prime.walls[0]:.2f} s; {same}"
     return measured
 
 
@@ -504,6 +530,7 @@ class CorpusResult:
     rows: list[Measurement] = field(default_factory=list)
     ecrlint_cold: Measurement | None = None
     ecrlint_warm: Measurement | None = None
+    ecrlint_edited: Measurement | None = None
     checkov: Measurement | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -569,7 +596,8 @@ def bench_corpus(corpus: Corpus, args, tools: dict) -> CorpusResult:
             result.rows.append(warm)
             result.ecrlint_warm = warm
             if prime.status == "ok":
-                result.rows.append(_edited_run(corpus, warm_cmd, env, args, timeout))
+                result.ecrlint_edited = _edited_run(corpus, ecrlint, env, args, timeout, work)
+                result.rows.append(result.ecrlint_edited)
         else:
             result.rows.append(
                 Measurement(label, [], status="not available", note="--no-cache/--cache-dir not accepted yet")
@@ -719,7 +747,8 @@ def targets(startup: Measurement, results: list[CorpusResult]) -> list[list[str]
             )
     large = by_scale.get("large")
     if large:
-        peaks = [m.peak_mb for m in (large.ecrlint_cold, large.ecrlint_warm) if m is not None and m.peak_mb]
+        measured_runs = (large.ecrlint_cold, large.ecrlint_warm, large.ecrlint_edited)
+        peaks = [m.peak_mb for m in measured_runs if m is not None and m.peak_mb]
         ok = large.ecrlint_cold is not None and large.ecrlint_cold.status == "ok"
         peak = max(peaks) if peaks else None
         rows.append(
@@ -729,6 +758,15 @@ def targets(startup: Measurement, results: list[CorpusResult]) -> list[list[str]
                 "-" if peak is None else ("yes" if ok and peak < t["large_peak_mb"] else "no"),
             ]
         )
+        edited, cold = large.ecrlint_edited, large.ecrlint_cold
+        fraction = t["large_edited_fraction"]
+        label = f"large: one file edited, under {fraction:.0%} of a cold run"
+        if edited is None or edited.median is None or cold is None or not cold.median:
+            rows.append([label, "-" if edited is None else edited.status, "-"])
+        else:
+            share = edited.median / cold.median
+            measured = f"{share:.1%} ({_fmt_s(edited.median)} s vs {_fmt_s(cold.median)} s)"
+            rows.append([label, measured, "yes" if share < fraction else "no"])
         ck = large.checkov
         if ck is not None:
             limit = t["checkov_large_limit_s"]
@@ -880,6 +918,7 @@ def _raw(m: Measurement) -> dict:
         "note": m.note,
         "median_s": m.median,
         "walls_s": m.walls,
+        "cpu_s": [s.cpu for s in m.samples],
         "peak_memory_mb": m.peak_mb,
         "max_rss_mb": m.maxrss_mb,
         "tree_pss_mb": m.tree_mb,

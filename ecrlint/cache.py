@@ -1,7 +1,8 @@
-"""A content-addressed cache of runs, lifecycle searches, reference parses and compiled queries.
+"""A content-addressed store of bytes: what is stored, and how it is encoded, is its users' business.
 
-Entries are keyed by a hash of the content, what was done to it and ecrlint's version, and stored
-as JSON (`ecrlint.serial`), never as pickles. Each entry carries an HMAC made with a random key
+Entries are keyed by a hash of the content, what was done to it and ecrlint's version. The cached
+things carry their own JSON codecs (model pieces, lifecycle answers), never pickles: an entry can at
+worst fail to decode, which is a miss. Each entry carries an HMAC made with a random key
 kept in the cache folder (mode 0600): an entry that is corrupt, from another version, does not
 match its key or was not written by this cache is ignored, never trusted. Folders are made 0700;
 a cache folder or secret that another user owns or can write to is not used at all (one warning),
@@ -83,10 +84,12 @@ def _secure_folder(path: str) -> None:
 
 
 class Cache:
+    """Bytes under (namespace, key): in memory for the run, and on disk when there is a folder."""
+
     def __init__(self, directory: str | None):
         self.root = directory
         self.directory = os.path.join(directory, f"v{__version__}") if directory else None
-        self.memory: dict[tuple[str, str], Any] = {}
+        self.memory: dict[tuple[str, str], bytes] = {}
         self.hits = 0
         self.misses = 0
         self._secret: bytes | None = None
@@ -107,65 +110,73 @@ class Cache:
                 self.directory = None  # cannot keep a cache here: run without one
         return self._secret
 
-    def _sign(self, text: str) -> str:
-        return hmac.new(self._key_material() or b"", text.encode("utf-8", "surrogatepass"), "sha256").hexdigest()
+    def ready(self) -> bool:
+        """Whether entries can be kept on disk; makes the secret now (before any process is forked,
+        so that all of a run's processes sign with the same one)."""
+        return self.directory is not None and self._key_material() is not None
+
+    def _sign(self, data: bytes) -> bytes:
+        return hmac.new(self._key_material() or b"", data, "sha256").hexdigest().encode("ascii")
 
     def _path(self, namespace: str, key: str) -> str:
-        return os.path.join(self.directory, namespace, key[:2], key + ".json")
+        return os.path.join(self.directory, namespace, key[:2], key)
 
-    def get(self, namespace: str, key: str) -> Any:
-        """The cached object, or `MISSING`."""
-        if (namespace, key) in self.memory:
-            return self.memory[(namespace, key)]
-        if self.directory is None:
-            return _MISSING
-        from .serial import DecodeError, decode
+    def _header(self, namespace: str, key: str) -> bytes:
+        return json.dumps({"ecrlint": __version__, "namespace": namespace, "key": key}).encode("utf-8")
 
+    def get(self, namespace: str, key: str) -> bytes | None:
+        """The bytes stored under (namespace, key), or None. An entry that is unreadable, not signed
+        by this cache, or filed under another key or version is a miss."""
+        data = self.memory.get((namespace, key))
+        if data is not None or self.directory is None or self._key_material() is None:
+            return data
         try:
-            if self._key_material() is None:
-                return _MISSING
-            with open(self._path(namespace, key), encoding="utf-8") as handle:
-                signature, _, text = handle.read().partition("\n")
-            if not hmac.compare_digest(signature, self._sign(text)):
-                raise DecodeError("entry was not written by this cache")
-            entry = json.loads(text)
-            if entry.get("key") != key or entry.get("namespace") != namespace or entry.get("ecrlint") != __version__:
-                raise DecodeError("entry does not match its key")
-            value = decode(entry["data"])
-        except (OSError, ValueError, KeyError, AttributeError, TypeError, RecursionError, DecodeError):
+            with open(self._path(namespace, key), "rb") as handle:
+                signature, _, rest = handle.read().partition(b"\n")
+            header, _, data = rest.partition(b"\n")
+            if not hmac.compare_digest(signature, self._sign(rest)) or header != self._header(namespace, key):
+                raise ValueError("entry was not written by this cache for this key")
+        except (OSError, ValueError):
             self.misses += 1
-            return _MISSING
+            return None
         self.hits += 1
-        if namespace not in FORGETFUL:
-            self.memory[(namespace, key)] = value
-        return value
+        return data
 
     def forget(self, namespace: str) -> None:
         """Drop the in-memory copies of a namespace's entries (the files stay)."""
         for item in [k for k in self.memory if k[0] == namespace]:
             del self.memory[item]
 
-    def put(self, namespace: str, key: str, value: Any, remember: bool = True, persist: bool = True) -> None:
-        """Keep `value` in memory (`remember`) and on disk (`persist`)."""
+    def put(self, namespace: str, key: str, data: bytes, remember: bool = True, persist: bool = True) -> None:
+        """Keep `data` in memory for the run (`remember`) and on disk (`persist`)."""
         if remember:
-            self.memory[(namespace, key)] = value
-        if self.directory is None or not persist:
-            return
-        from .serial import encode
-
-        try:
-            data = encode(value)
-        except (TypeError, RecursionError):
-            return
-        if self._key_material() is None:
+            self.memory[(namespace, key)] = data
+        if self.directory is None or not persist or self._key_material() is None:
             return
         path = self._path(namespace, key)
+        rest = self._header(namespace, key) + b"\n" + data
         try:
-            text = json.dumps({"ecrlint": __version__, "namespace": namespace, "key": key, "data": data})
             _make_private(os.path.dirname(path))
-            _write_atomically(path, (self._sign(text) + "\n" + text).encode("utf-8", "surrogatepass"))
-        except (OSError, RecursionError, ValueError):
+            _write_atomically(path, self._sign(rest) + b"\n" + rest)
+        except OSError:
             pass
+
+    def get_json(self, namespace: str, key: str) -> Any:
+        """The JSON data stored under (namespace, key), or MISSING (unreadable JSON is a miss too)."""
+        data = self.get(namespace, key)
+        if data is None:
+            return MISSING
+        try:
+            return json.loads(data)
+        except (ValueError, RecursionError):
+            return MISSING
+
+    def put_json(self, namespace: str, key: str, value: Any, remember: bool = True, persist: bool = True) -> None:
+        try:
+            data = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+        except (TypeError, ValueError, RecursionError):
+            return
+        self.put(namespace, key, data, remember=remember, persist=persist)
 
 
 def _read_secret(path: str) -> bytes:
@@ -213,7 +224,6 @@ def _write_atomically(path: str, data: bytes) -> None:
 
 
 MISSING = _MISSING
-FORGETFUL = {"parse"}  # large entries, each used once per run: not kept in memory
 _current = Cache(None)
 
 
@@ -223,20 +233,10 @@ def current() -> Cache:
 
 @contextmanager
 def using(cache: Cache) -> Iterator[Cache]:
-    """Make `cache` the one parsers and analyses consult for the duration of a run."""
+    """Make `cache` the one the run's parts consult for the duration of a run."""
     global _current
     previous, _current = _current, cache
     try:
         yield cache
     finally:
         _current = previous
-
-
-def cached(namespace: str, key: str, compute):
-    """`compute()`, remembered under (namespace, key) in the current cache."""
-    cache = current()
-    value = cache.get(namespace, key)
-    if value is MISSING:
-        value = compute()
-        cache.put(namespace, key, value, remember=namespace not in FORGETFUL)
-    return value

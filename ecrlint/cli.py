@@ -88,7 +88,9 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs", "-j", type=int, help="processes for modelling and lifecycle analyses (default: the CPU count)"
     )
     check.add_argument(
-        "--no-cache", action="store_true", help="do not read or write the cache (whole runs, lifecycle searches)"
+        "--no-cache",
+        action="store_true",
+        help="do not read or write the cache (pieces of the model, lifecycle answers)",
     )
     check.add_argument("--cache-dir", help="cache folder (default: $ECRLINT_CACHE_DIR or the user cache folder)")
     # Habits from other linters: how much is printed, how, and what the exit code means.

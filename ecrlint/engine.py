@@ -43,7 +43,10 @@ def build_model(
     jobs: int = 1,
     scenarios: dict[str, dict[str, list[str]]] | None = None,
     project_root: str | None = None,
+    cwd: str | None = None,
 ) -> tuple[Model, AdapterResult]:
+    """The bound model of the discovered files. With the run's cache on disk and `cwd` (where paths
+    are shown from) given, each unit's piece of the model is reused while its inputs are unchanged."""
     ctx = AdapterContext(
         options=options,
         roots=discovery.roots,
@@ -52,6 +55,8 @@ def build_model(
         scenarios=scenarios or {},
         project_root=project_root,
     )
+    if cwd is not None:
+        ctx.units = _unit_cache(ctx, cwd)
     result = AdapterResult()
     terraform = [f for f in discovery.files if f.kind in ("terraform", "terraform-json", "tfvars")]
     structured = [f for f in discovery.files if f.kind in ("json", "yaml")]
@@ -89,6 +94,25 @@ def build_model(
         result.diagnostics.append(Diagnostic(message, Span(discovery.truncated, 1, 1, 1, 1)))
     model = Model(objects=list(result.objects), diagnostics=list(result.diagnostics))
     return bind(model), result
+
+
+def _unit_cache(ctx: AdapterContext, cwd: str):
+    """The run's unit cache, keyed by everything besides the files that shapes the model's pieces."""
+    from .cache import current
+
+    cache = current()
+    if not cache.ready():
+        return None
+    from .model.units import UnitCache, tree_digest
+
+    model_dirs = tuple(ctx.options.extra.get("module_models", ()))
+    settings = [
+        repr(ctx.options),
+        repr((ctx.roots, ctx.var_files, sorted(ctx.scenarios.items()), ctx.project_root, cwd)),
+        repr(sorted((k, v) for k, v in os.environ.items() if k.startswith("ECRLINT_"))),
+        tree_digest(model_dirs),
+    ]
+    return UnitCache(cache, settings)
 
 
 def _check_function(rule: Rule):

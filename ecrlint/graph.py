@@ -40,12 +40,30 @@ def same_deployment(candidates: list, owner) -> list:
     return candidates
 
 
-def _targets(link: Value | None, candidates: list, name_of, owner) -> list | None:
+class _Candidates:
+    """Candidates indexed by address and by name, so that each link is looked up, not searched for."""
+
+    def __init__(self, candidates: list, name_of) -> None:
+        self.by_address: dict[str, list] = {}
+        self.by_name: dict[str, list[tuple[int, object]]] = {}
+        for n, candidate in enumerate(candidates):
+            self.by_address.setdefault(candidate.address, []).append(candidate)
+            name = name_of(candidate)
+            if name is not None:
+                self.by_name.setdefault(name, []).append((n, candidate))
+
+    def named(self, *names: str) -> list:
+        """The candidates with any of `names`, in their original order."""
+        found = {n: c for name in set(names) for n, c in self.by_name.get(name, ())}
+        return [found[n] for n in sorted(found)]
+
+
+def _targets(link: Value | None, candidates: _Candidates, owner) -> list | None:
     """The candidates `link` (an attribute of `owner`) refers to; None when the link cannot be decided."""
     if link is None:
         return None
     if link.ref:
-        by_ref = same_deployment([c for c in candidates if c.address == link.ref], owner)
+        by_ref = same_deployment(candidates.by_address.get(link.ref, []), owner)
         if by_ref:
             return by_ref
     name = _name(link)
@@ -53,7 +71,7 @@ def _targets(link: Value | None, candidates: list, name_of, owner) -> list | Non
         return None
     # A repository may be named by ARN or URL as well as by name.
     short = name.rsplit("repository/", 1)[-1]
-    return [c for c in candidates if name_of(c) in (name, short)]
+    return candidates.named(name, short)
 
 
 def unit_of(obj) -> str:
@@ -63,10 +81,10 @@ def unit_of(obj) -> str:
 
 def _link(model: Model, repo_type, policy_type, attr: str, relation: str, name_attr: str = "name") -> dict:
     """Bind policies to repositories; returns, per unit, why some policy's target is undecided."""
-    repos = model.of(repo_type)
+    repos = _Candidates(model.of(repo_type), lambda r: _name(getattr(r, name_attr)))
     reasons: dict[str, str] = {}
     for policy in model.of(policy_type):
-        targets = _targets(policy.repository, repos, lambda r: _name(getattr(r, name_attr)), policy)
+        targets = _targets(policy.repository, repos, policy)
         if targets is None:
             link = policy.repository
             reasons.setdefault(
@@ -124,14 +142,14 @@ def _lifecycle_status(repo: Repository, undecided: dict[str, str]) -> Value:
 
 
 def _attach_role_policies(model: Model) -> None:
-    roles = model.of(IamRole)
+    roles = _Candidates(model.of(IamRole), lambda r: _name(r.name))
     for policy in model.of(IamPolicy):
-        targets = _targets(policy.attached_to, roles, lambda r: _name(r.name), policy)
+        targets = _targets(policy.attached_to, roles, policy)
         for role in targets or []:
             role.attached_policies.append(policy)
     # aws_iam_role_policy_attachment: the ARN joins the role's managed policy list.
     for attachment in model.of(IamPolicyAttachment):
-        targets = _targets(attachment.role, roles, lambda r: _name(r.name), attachment)
+        targets = _targets(attachment.role, roles, attachment)
         for role in targets or []:
             if attachment.policy_arn is None:
                 continue

@@ -8,7 +8,7 @@ changes what a run reports.
 The lifecycle questions (ECR402-404) are answered per distinct policy, by the exact analysis and,
 where it cannot prove its counterexample minimal, a deterministic search. Workers answer them while
 this process runs the rules before the lifecycle ones; the answers are handed to the run's cache
-before the first lifecycle rule, so the checks that ask find them. The answers do not depend on
+before the first lifecycle rule, so the checks that ask find them (and kept on disk for later runs). The answers do not depend on
 which process computed them, so the output is byte-identical whatever `--jobs` is.
 """
 
@@ -20,8 +20,7 @@ import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 
-from . import runcache
-from .cache import MISSING, content_key, current
+from .cache import content_key, current
 from .checks import Options
 from .model import Model
 
@@ -84,8 +83,8 @@ class Prefetch:
             return
         cache = current()
         try:
-            for task, (outcome, searched) in zip(self._tasks, self._answers):
-                cache.put("lifecycle", content_key(task[0], *task[1]), outcome, persist=searched)
+            for task, (outcome, _searched) in zip(self._tasks, self._answers):
+                cache.put_json("lifecycle", content_key(task[0], *task[1]), outcome.to_json())
         except Exception:  # noqa: BLE001 - a broken pool: the checks compute what is missing
             pass
         finally:
@@ -104,9 +103,7 @@ def start_prefetch(model: Model, options: Options, jobs: int) -> Prefetch | None
     if jobs < 2:
         return None
     cache = current()
-    pending = [
-        t for t in _question_tasks(model, options) if cache.get("lifecycle", content_key(t[0], *t[1])) is MISSING
-    ]
+    pending = [t for t in _question_tasks(model, options) if cache.get("lifecycle", content_key(t[0], *t[1])) is None]
     if len(pending) < MIN_TASKS:
         return None
     workers = max(1, min(jobs - 1, len(pending), (os.cpu_count() or 1) - 1))
@@ -143,15 +140,14 @@ def start_in_child(function, *args):
     def result():
         try:
             payload = receiver.recv_bytes()
-            status, value, reads = pickle.loads(payload)
+            status, value = pickle.loads(payload)
         except (EOFError, OSError, pickle.PickleError, ValueError):
-            status, value, reads = "failed", None, None
+            status, value = "failed", None
         finally:
             receiver.close()
             child.join()
         if status != "ok":
             return function(*args)
-        runcache.merge(reads)  # what the child read counts for the whole-run cache
         return value
 
     return result
@@ -160,8 +156,8 @@ def start_in_child(function, *args):
 def _child(sender, function, args) -> None:
     try:
         result = function(*args)
-        payload = pickle.dumps(("ok", result, runcache.recorded()), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps(("ok", result), protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:  # noqa: BLE001 - any failure: the parent computes the result itself
-        payload = pickle.dumps(("failed", None, None))
+        payload = pickle.dumps(("failed", None))
     sender.send_bytes(payload)
     sender.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from dataclasses import dataclass, field, replace
 
 from .catalog import Rule, load_catalog
@@ -107,8 +106,8 @@ def _skipped_counts(quiet: list[tuple[str, str]]) -> dict[str, int]:
 
 
 def _summary_counts(discovery, read_quiet: dict[str, int]) -> tuple[int, dict[str, int]]:
-    """Files scanned, and files skipped by reason: discovery's own (never read, so not in the run
-    cache's key, counted afresh) and those read and found not to be inputs (`read_quiet`)."""
+    """Files scanned, and files skipped by reason: discovery's own and those read and found not to
+    be inputs (`read_quiet`)."""
     skipped = {**_skipped_counts(discovery.quiet)}
     for reason, count in read_quiet.items():
         skipped[reason] = skipped.get(reason, 0) + count
@@ -137,38 +136,11 @@ def run(settings: Settings, catalog: list[Rule] | None = None) -> RunResult:
 
 
 def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
-    """The findings of a run: from the whole-run cache when nothing the run reads has changed."""
-    from .cache import MISSING, current
-
+    """The findings of a run. The cache works below it: pieces of the model and lifecycle answers."""
     cwd = settings.cwd or os.getcwd()
     catalog = catalog if catalog is not None else load_catalog(settings.rules_dirs, python_rules=settings.python_rules)
     rules = choose_rules(catalog, settings.select, settings.ignore, settings.extend_select)
-    cache = current()
-    if cache.directory is None or any(r.check and not r.check.startswith("ecrlint.") for r in rules):
-        # A custom rule's Python check can change without any input changing: no whole-run cache then.
-        return _analyse(settings, catalog, rules, _discover(settings, cwd), cwd)
-    from . import runcache
-
-    started = time.time()  # a file stamped later than this changed while the run read it
-    runcache.start_recording()
-    try:
-        discovery = _discover(settings, cwd)
-        runcache.take_folders()  # discovery's walk: the discovered file list in the key says what counts
-        inputs = runcache.input_state(discovery)
-        key = runcache.run_key(settings, catalog, discovery, inputs)
-        hit = cache.get(runcache.NAMESPACE, key)
-        if hit is not MISSING and runcache.usable(hit):
-            scanned, skipped = _summary_counts(discovery, hit["skipped"])
-            return RunResult(hit["findings"], hit["undecided"], scanned, catalog, rules, Model(), skipped)
-        result = _analyse(settings, catalog, rules, discovery, cwd)
-    finally:
-        records = runcache.stop_recording()
-    deps = runcache.dependencies(records, discovery)
-    if runcache.unchanged_since(started, inputs, deps):
-        entry = {"findings": result.findings, "undecided": result.undecided, "deps": deps}
-        entry["skipped"] = _skipped_counts(result.read_quiet)
-        cache.put(runcache.NAMESPACE, key, entry, remember=False)
-    return result
+    return _analyse(settings, catalog, rules, _discover(settings, cwd), cwd)
 
 
 def severity_overrides(catalog: list[Rule], severity: dict[str, str]) -> dict[str, str]:
@@ -238,6 +210,7 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
         jobs,
         scenarios=settings.scenarios,
         project_root=project_root(settings, cwd),
+        cwd=cwd,
     )
     prefetched = None
     if any(r.id in LIFECYCLE_QUESTIONS for r in rules):

@@ -64,7 +64,7 @@ def read_text_limited(abspath: str, errors: str = "strict") -> str:
 
 
 def content_digest(abspath: str) -> str | None:
-    """A digest of what reading `abspath` gives ecrlint, for the run cache; None when it cannot be opened.
+    """A digest of what reading `abspath` gives ecrlint, for the unit cache; None when it cannot be opened.
 
     A file that is refused (too large, not a regular file) is never read, so its digest is that of
     its refusal: hashing it would read gigabytes or wait on a FIFO forever.

@@ -9,7 +9,10 @@ import stat
 
 import pytest
 
-from ecrlint import __version__, cache, runcache
+from ecrlint import __version__, cache
+from ecrlint.model import codec
+from ecrlint.model.adapters import AdapterResult, result_to_plain
+from ecrlint.model.units import NAMESPACE
 from ecrlint.runner import Settings, run
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="owners and mode bits are POSIX ones")
@@ -39,27 +42,24 @@ def _version_dir(tmp_path):
 
 
 def _run_entries(tmp_path) -> list:
-    return sorted((_version_dir(tmp_path) / runcache.NAMESPACE).rglob("*.json"))
+    return sorted(p for p in (_version_dir(tmp_path) / NAMESPACE).rglob("*") if p.is_file())
 
 
-def _resign(path, data) -> None:
-    """Rewrite a run entry with other data, signed as the cache would sign it (by whoever holds the secret)."""
+def _resign(path, piece: bytes, deps: bytes | None = None) -> None:
+    """Rewrite a unit entry with another piece, signed as the cache would sign it (by whoever holds
+    the secret)."""
     secret = (path.parents[2] / "secret").read_bytes()
-    entry = json.loads(path.read_text().partition("\n")[2])
-    entry["data"] = data
-    text = json.dumps(entry)
-    path.write_text(hmac.new(secret, text.encode(), "sha256").hexdigest() + "\n" + text)
+    _, _, rest = path.read_bytes().partition(b"\n")
+    header, _, data = rest.partition(b"\n")
+    old_deps, _, _ = data.partition(b"\n")
+    rest = header + b"\n" + (old_deps if deps is None else deps) + b"\n" + piece
+    path.write_bytes(hmac.new(secret, rest, "sha256").hexdigest().encode() + b"\n" + rest)
 
 
-def _empty_run() -> dict:
-    return {
-        "@d": [
-            ["findings", []],
-            ["undecided", []],
-            ["deps", {"@d": [["files", {"@d": []}], ["folders", {"@d": []}]]}],
-            ["skipped", {"@d": []}],
-        ]
-    }
+def _empty_run() -> bytes:
+    """The piece of a Terraform root that declares nothing."""
+    empty = {**result_to_plain(AdapterResult()), "reported": [], "instantiated": [], "reportable_dirs": []}
+    return codec.dumps({**empty, "context_dirs": {}, "problems": [], "not_analysed": []})
 
 
 def _make_foreign(path, monkeypatch) -> None:
@@ -153,57 +153,69 @@ def test_a_damaged_secret_is_replaced_atomically(tree, monkeypatch):
     assert len(secret.read_bytes()) == 32
 
 
-FINDING = {
-    "@c": "Finding",
-    "f": {
-        "rule_id": "ECR101",
-        "rule_name": "x",
-        "severity": "high",
-        "message": "m",
-        "span": {"@c": "Span", "f": {"path": "a", "start_line": 1, "start_col": 1, "end_line": 1, "end_col": 1}},
-    },
-}
+def _piece(body) -> bytes:
+    return json.dumps({"paths": ["tf/main.tf"], "spans": [0, 1, 1, 4, 2], "body": body}).encode()
 
 
-def _with(**changes) -> dict:
-    items = dict(_empty_run()["@d"])
+def _with(**changes) -> bytes:
+    body = json.loads(_empty_run())["body"]
+    items = dict(zip(body[1::2], body[2::2]))
     items.update(changes)
-    return {"@d": [[k, v] for k, v in items.items()]}
+    return _piece(["D", *(x for k, v in items.items() for x in (k, v))])
+
+
+REPOSITORY = ["C", "Repository", {"address": "aws_ecr_repository.app", "span": ["S", 0], "source_format": "terraform"}]
 
 
 @pytest.mark.parametrize(
-    "data",
+    "piece",
     [
-        [],
-        "findings",
-        {"@d": []},
-        _with(deps=[]),
-        _with(deps={"@d": [["files", []], ["folders", {"@d": []}]]}),
-        _with(findings={"@d": []}),
-        _with(findings=[1, 2]),
-        _with(findings=[{**FINDING, "f": {**FINDING["f"], "severity": "enormous"}}]),
-        _with(findings=[{**FINDING, "f": {**FINDING["f"], "span": "a:1"}}]),
-        _with(findings=[{**FINDING, "f": {**FINDING["f"], "unknown_field": 1}}]),
-        _with(undecided=[["ECR101"]]),
+        b"not json",
+        b"[]",
+        _piece([]),
+        _piece("objects"),
+        _piece(["D"]),
+        _with(objects=["D"]),
+        _with(objects=["L", 1, 2]),
+        _with(objects=["L", REPOSITORY]),  # fields missing
+        _with(objects=["L", ["C", "Popen", {}]]),
+        _with(objects=["L", ["C", "Repository", {**REPOSITORY[2], "span": "a:1"}]]),
+        _with(objects=["L", ["C", "Repository", {**REPOSITORY[2], "unknown_field": 1}]]),
+        _with(objects=["L", ["V", 1, 99]]),
+        _with(objects=["L", ["R", 5]]),
+        _with(reported=["L", True]),  # one more than there are diagnostics
+        _with(problems=["L", ["T", "not a span", "message"]]),
         _with(extra=1),
     ],
     ids=[
+        "not-json",
         "list",
+        "empty-body",
         "string",
         "empty-mapping",
-        "deps-list",
-        "deps-files-list",
-        "findings-mapping",
-        "findings-numbers",
-        "unknown-severity",
+        "objects-mapping",
+        "objects-numbers",
+        "fields-missing",
+        "unknown-class",
         "span-string",
         "unknown-field",
-        "undecided-short",
+        "span-out-of-table",
+        "dangling-reference",
+        "reported-too-long",
+        "problem-without-span",
         "extra-key",
     ],
 )
-def test_a_signed_entry_of_the_wrong_shape_is_a_miss(tree, data):
+def test_a_signed_entry_of_the_wrong_shape_is_a_miss(tree, piece):
     expected = run(_settings(tree)).findings
     for entry in _run_entries(tree):
-        _resign(entry, data)
+        _resign(entry, piece)
+    assert run(_settings(tree)).findings == expected
+
+
+@pytest.mark.parametrize("deps", [b"[]", b"{}", b'{"files": [], "folders": {}, "facts": {}}', b"not json"])
+def test_a_signed_entry_with_a_wrong_list_of_reads_is_a_miss(tree, deps):
+    expected = run(_settings(tree)).findings
+    for entry in _run_entries(tree):
+        _resign(entry, _empty_run(), deps)
     assert run(_settings(tree)).findings == expected

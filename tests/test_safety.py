@@ -777,7 +777,7 @@ def test_a_sparse_10_gb_input_is_ecr900_not_memory_error(sandbox, tmp_path):
         with open(root / name, "r+b") as handle:
             handle.truncate(10 * 1024**3)
     output = os.path.join(sandbox["out"], "report.json")
-    # --no-cache: the run cache's own digests are covered by test_helpers_refuse_fifos_and_huge_files.
+    # --no-cache: the unit cache's own digests are covered by test_helpers_refuse_fifos_and_huge_files.
     code, _, err = _run(["check", str(root), "--no-cache", "--format", "json", "--output", output])
     assert code == 1 and "internal error" not in err, err
     findings = _findings(output)
@@ -785,7 +785,7 @@ def test_a_sparse_10_gb_input_is_ecr900_not_memory_error(sandbox, tmp_path):
         notes = _ecr900(findings, name)
         assert notes and "larger than" in notes[0]["message"], findings
     assert _has(findings, "ECR101", "mod/main.tf") and _has(findings, "ECR101", "ok/main.tf")
-    # The cache on: a Terraform file that large never reaches the run cache's digests.
+    # The cache on: a Terraform file that large never reaches the unit cache's digests.
     os.remove(root / "big" / "stack.yaml")
     for _ in range(2):  # a cold run, then a warm one
         findings, _, _ = _check_tree(sandbox, root)

@@ -62,6 +62,27 @@ class Outcome:
     results: list[Any] = field(default_factory=list)
     undecided: list[str] = field(default_factory=list)
 
+    def to_json(self) -> Any:
+        from .codec import encode
+
+        return encode(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> Outcome | None:
+        """The outcome `to_json` gave `data` for; None for data of any other shape."""
+        from .codec import DecodeError, decode
+
+        try:
+            value = decode(data)
+        except (DecodeError, RecursionError):
+            return None
+        results = (ProtectedTagExpired, RuleNeverApplies, RepositoryEmptied)
+        if type(value) is not cls or not all(type(r) in results for r in value.results):
+            return None
+        if not all(type(u) is str for u in value.undecided):
+            return None
+        return value
+
 
 def _key(policy: dict[str, Any]) -> str:
     # Undecided text (an unresolved description) is keyed by its symbolic form; it never decides anything.
@@ -69,21 +90,20 @@ def _key(policy: dict[str, Any]) -> str:
 
 
 def _persisted(question: str, parts: tuple[str, ...], compute) -> Outcome:
-    """An answer remembered for the run, and across runs when it needed the search (the search is
-    deterministic, so it depends on its inputs only). An answer from the exact analysis alone takes
-    less time to compute again than to read back."""
+    """An answer remembered across runs, keyed by the policy's content and the question's settings
+    (the analysis and the search are deterministic, so it depends on those only). Reading one back
+    costs far less than the exact analysis, let alone the search."""
     from ..cache import MISSING, content_key, current
-    from .search import searches_run
 
     cache = current()
     key = content_key(question, *parts)
-    value = cache.get("lifecycle", key)
-    if value is MISSING:
-        before = searches_run()
+    stored = cache.get_json("lifecycle", key)
+    value = Outcome.from_json(stored) if stored is not MISSING else None
+    if value is None:
         value = compute()
         # In memory the functions' own bounded caches keep recent answers; the run's cache keeps only
         # what `--jobs` computed ahead.
-        cache.put("lifecycle", key, value, remember=False, persist=searches_run() != before)
+        cache.put_json("lifecycle", key, value.to_json(), remember=False)
     return value
 
 

@@ -25,11 +25,20 @@ def _same_region(a: ModelObject, b: ModelObject) -> bool:
     return ra is None or rb is None or ra == rb
 
 
+def _repositories_by_policy(model: Model) -> dict[int, list[Repository]]:
+    """id of each lifecycle policy -> the repositories it is bound to, in the model's order."""
+    index: dict[int, list[Repository]] = {}
+    for repo in model.of(Repository):
+        for policy in {id(p): p for p in repo.lifecycle_policies}:
+            index.setdefault(policy, []).append(repo)
+    return index
+
+
 def _repository_names(model: Model, obj: ModelObject) -> list[str | None]:
     """Names of the repositories a lifecycle policy source applies to (None for a name not known)."""
     if isinstance(obj, Repository):
         return [_text(obj.name)]
-    linked = [r for r in model.of(Repository) if any(p is obj for p in r.lifecycle_policies)]
+    linked = model.derived("lifecycle_policy_repositories", _repositories_by_policy).get(id(obj))
     if linked:
         return [_text(r.name) for r in linked]
     name = _text(obj.repository) if isinstance(obj, LifecyclePolicy) else None

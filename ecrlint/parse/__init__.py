@@ -1,7 +1,5 @@
 """Parsers: text to located trees. Third-party parser shapes do not leave this package."""
 
-from dataclasses import dataclass
-
 MAX_DEPTH = 200  # nesting deeper than this is refused as ECR900, not recursed into
 
 
@@ -13,13 +11,3 @@ class ParseError(Exception):
         self.message = message
         self.line = line
         self.col = col
-
-
-@dataclass(frozen=True)
-class ParseFailure:
-    """A remembered ParseError. Nothing in this package uses it any more; `serial.py` still
-    registers it, and it goes with that module."""
-
-    message: str
-    line: int
-    col: int

@@ -247,8 +247,8 @@ def test_counts_stay_right_on_a_cached_run(cdk_project, tmp_path_factory):
 
     first = summary()
     assert first["files_skipped"] == {"not_input": 1, "template_input": 0, "test_snapshot": 2}
-    assert summary() == first  # from the run cache
-    # A new file in a snapshot folder is never read, so it is not in the cache's key: counted afresh.
+    assert summary() == first  # from the unit cache
+    # A new file in a snapshot folder is never read, so no unit's key holds it: counted afresh.
     write(cdk_project, {f"{SNAPSHOT}/Other.template.json": MUTABLE_REPO_TEMPLATE})
     again = summary()
     assert again["files_skipped"]["test_snapshot"] == 3

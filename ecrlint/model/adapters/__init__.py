@@ -7,6 +7,7 @@ cannot read as `Diagnostic`s (ECR900) and carry on; they never raise for bad inp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ...checks import Options
 from ...source import SourceFile, Span
@@ -34,6 +35,7 @@ class AdapterContext:
     # relative to the root folder, loaded after the automatic ones.
     scenarios: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     project_root: str | None = None  # where callers of a scanned module are looked for
+    units: Any = None  # the run's `units.UnitCache`, when pieces of the model are cached
 
 
 @dataclass
@@ -60,6 +62,49 @@ class AdapterResult:
         self.quiet.extend(other.quiet)
         for key, facts in other.file_facts.items():
             self.file_facts.setdefault(key, {}).update(facts)
+
+
+def result_to_plain(result: AdapterResult) -> dict[str, Any]:
+    """The parts of a result, for `model.codec` (which encodes the objects and values in them)."""
+    return {
+        "objects": result.objects,
+        "diagnostics": result.diagnostics,
+        "file_facts": result.file_facts,
+        "context_files": result.context_files,
+        "relocations": result.relocations,
+        "quiet": result.quiet,
+    }
+
+
+def result_from_plain(data: Any) -> AdapterResult | None:
+    """The result `result_to_plain` gave `data` for (decoded by `model.codec`); None for another shape."""
+    if type(data) is not dict or not {
+        "objects",
+        "diagnostics",
+        "file_facts",
+        "context_files",
+        "relocations",
+        "quiet",
+    } <= set(data):
+        return None
+    objects, diagnostics, facts = data["objects"], data["diagnostics"], data["file_facts"]
+    context_files, relocations, quiet = data["context_files"], data["relocations"], data["quiet"]
+    if (
+        type(objects) is not list
+        or not all(isinstance(o, ModelObject) for o in objects)
+        or type(diagnostics) is not list
+        or not all(type(d) is Diagnostic for d in diagnostics)
+        or type(facts) is not dict
+        or not all(type(k) is str and type(v) is dict and all(type(n) is str for n in v) for k, v in facts.items())
+        or type(context_files) is not list
+        or not all(type(p) is str for p in context_files)
+        or type(relocations) is not dict
+        or not all(type(k) is str and type(v) is Span for k, v in relocations.items())
+        or type(quiet) is not list
+        or not all(type(q) is tuple and len(q) == 2 and all(type(x) is str for x in q) for q in quiet)
+    ):
+        return None
+    return AdapterResult(objects, diagnostics, facts, context_files, relocations, quiet)
 
 
 def file_error(source: SourceFile, message: str, line: int = 1, col: int = 1) -> Diagnostic:

@@ -162,9 +162,8 @@ def build_assembly(doc: Document, ctx: AdapterContext, loader: Loader, depth: in
         child = loader.load(abspath, display, "json")
         if child.value is None:
             if not child.reported:
-                child.reported = True
                 prefix = "CDK stack template: " if kind == STACK_ARTIFACT else "CDK nested assembly manifest: "
-                result.diagnostics.append(child.diagnostic(prefix))
+                result.diagnostics.append(loader.reported(child, child.diagnostic(prefix)))
             continue
         if kind == NESTED_ASSEMBLY:
             if is_manifest(child.value):

@@ -111,10 +111,7 @@ def samconfig_parameters(template_path: str) -> tuple[dict[str, str], str] | Non
     """The `parameter_overrides` of the samconfig.toml beside a template, with that file's path.
 
     Raises ParametersError when the file is there but cannot be read as SAM configuration."""
-    from ...runcache import probed
-
     path = os.path.join(os.path.dirname(template_path), SAMCONFIG)
-    probed(path)  # creating one later changes the result
     data = read_regular(path)
     if data is None:
         return None

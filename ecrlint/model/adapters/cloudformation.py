@@ -635,11 +635,13 @@ class _Builder:
 
     def deployment_values(self, env: StackEnvironment) -> StackEnvironment:
         """The parameter values a deployment of this template passes: samconfig.toml, then --parameters."""
-        from .cfn_parameters import ParametersError, samconfig_parameters
+        from .cfn_parameters import SAMCONFIG, ParametersError, samconfig_parameters
 
         pinned: dict[str, Value] = {}
         if self.stack.source_format == "cloudformation" and self.doc.abspath:
             display = os.path.join(os.path.dirname(self.doc.path), "samconfig.toml")
+            # Read, or found absent: creating or changing it later changes this template's model.
+            self.loader.reads.file(os.path.join(os.path.dirname(self.doc.abspath), SAMCONFIG))
             try:
                 found = samconfig_parameters(self.doc.abspath)
             except ParametersError as err:
@@ -746,8 +748,7 @@ class _Builder:
             return
         if child.value is None:
             if not child.reported:
-                child.reported = True
-                self.result.diagnostics.append(child.diagnostic("nested stack template: "))
+                self.result.diagnostics.append(self.loader.reported(child, child.diagnostic("nested stack template: ")))
             return
         if not is_template(child.value):
             return

@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ... import runcache
 from ...parse import ParseError
 from ...source import (
     MAX_FILE_BYTES,  # larger structured files are refused (ECR900 when they look like ours)
@@ -24,6 +23,7 @@ from ...source import (
     read_bytes_limited,
 )
 from ...values import Value
+from ..units import Reads
 from . import Diagnostic
 
 # Cheap text marks of the inputs ecrlint reads. Used only to decide whether a file that failed to
@@ -125,6 +125,9 @@ class Loader:
     display_path: Callable[[str], str] | None = None
     documents: dict[str, Document] = field(default_factory=dict)
     released: set[str] = field(default_factory=set)
+    reads: Reads = field(default_factory=Reads)  # every file loaded or looked for
+    # (document key, id of its ECR900 Diagnostic) for each document reported, in order
+    reports: list[tuple[str, int]] = field(default_factory=list)
 
     def key(self, abspath: str) -> str:
         return os.path.realpath(abspath)
@@ -139,6 +142,7 @@ class Loader:
             return doc
         doc = Document(path=path, abspath=abspath)
         self.documents[key] = doc
+        self.reads.file(abspath)
         try:
             data = read_bytes_limited(abspath)
         except UnreadableInput as err:
@@ -176,6 +180,12 @@ class Loader:
                 stripped = doc.text.lstrip("\ufeff \t\r\n")
                 doc.syntax = "json" if stripped[:1] in ("{", "[") or doc.path.endswith(".json") else "yaml"
 
+    def reported(self, doc: Document, diagnostic: Diagnostic) -> Diagnostic:
+        """`diagnostic`, the ECR900 of `doc`, noted as given: a document is reported once while loaded."""
+        doc.reported = True
+        self.reports.append((self.key(doc.abspath), id(diagnostic)))
+        return diagnostic
+
     def release(self, key: str) -> None:
         """Forget a document whose objects are built, so its tree can be freed.
 
@@ -199,7 +209,7 @@ class Loader:
         roots = self.roots or [os.path.dirname(parent.abspath)]
         if not inside(abspath, roots):
             return None
-        runcache.probed(abspath)  # a template created later changes the run
+        self.reads.file(abspath)  # read, or found absent: a template created later is a change
         if not os.path.isfile(abspath):
             return None
         if callable(self.display_path):

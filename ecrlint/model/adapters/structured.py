@@ -18,10 +18,11 @@ rendered); otherwise it is skipped quietly and counted too. Bad input never rais
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from ...discover import NOT_INPUT, TEMPLATE_INPUT
 from ...source import SourceFile, open_regular
-from . import AdapterContext, AdapterResult
+from . import AdapterContext, AdapterResult, result_from_plain, result_to_plain
 from .docload import Document, Loader, looks_like_ours
 from .textfiles import is_buildspec
 
@@ -81,55 +82,142 @@ def _why_not_reported(source: SourceFile, doc: Document) -> str | None:
 
 
 def build(files: list[SourceFile], ctx: AdapterContext) -> AdapterResult:
-    """Model objects and ECR900 diagnostics of all structured (JSON/YAML) files."""
-    from . import cdk, cloudformation, rawjson, tfplan
+    """Model objects and ECR900 diagnostics of all structured (JSON/YAML) files.
 
+    Each file that is read on its own is one unit (`model.units`): what it yields, with what it
+    pulled in (nested templates, CDK assembly files), comes from the cache while nothing it read
+    has changed. Units are modelled apart, so their results are merged here as one pass would have
+    made them: a file pulled in by one is not read again on its own, and a document's ECR900 is
+    given once while it is loaded (until its own turn comes)."""
     result = AdapterResult()
     roots = list(ctx.roots) or sorted({f.root for f in files if f.root})
     display = ctx.display_path if callable(ctx.display_path) else None
-    loader = Loader(roots=roots, display_path=display)
     consumed: set[str] = set()
+    reported: set[str] = set()  # documents whose ECR900 was given and that are still loaded
     candidates = sorted((f for f in files if f.kind in KINDS), key=lambda f: f.path)
     for source in sorted(candidates, key=_parent_first):
-        key = loader.key(source.abspath)
+        key = os.path.realpath(source.abspath)
         if key in consumed:
-            loader.release(key)
+            reported.discard(key)
             continue
         if source.template_input and source.kind == "json":
             # Terraform reads it with file()/templatefile(): it is part of that configuration and
             # is checked where it is used. Modelled on its own too, each finding would be told twice.
             result.quiet.append((source.path, TEMPLATE_INPUT))
-            loader.release(key)
+            reported.discard(key)
             continue
-        syntax = "json" if source.path.endswith(".json") else ""
-        doc = loader.load(source.abspath, source.path, syntax, sniff=True)
-        if doc.value is None:
-            if not doc.reported:
-                why = _why_not_reported(source, doc)
-                if why is None:
-                    doc.reported = True
-                    result.diagnostics.append(doc.diagnostic())
-                else:
-                    result.quiet.append((source.path, why))
-            loader.release(key)
-            continue
-        kind = _kind_of(doc)
-        if kind is None and not is_buildspec(source):
-            result.quiet.append((source.path, NOT_INPUT))
-        if kind == "cdk":
-            consumed |= cdk.assembly_files(doc, loader)
-            result.extend(cdk.build_assembly(doc, ctx, loader))
-        elif kind == "cloudformation":
-            env = cloudformation.environment(ctx)
-            consumed |= set(cloudformation.nested_template_files(doc, env, loader))
-            stack = cloudformation.StackInstance(doc=doc, env=env)
-            result.extend(cloudformation.build_stack(stack, ctx, loader))
-        elif kind == "tfplan":
-            result.extend(tfplan.build_plan(doc, ctx))
-        elif kind is not None and kind.startswith("raw:"):
-            result.extend(rawjson.build_raw(doc, ctx, kind[4:]))
-        loader.release(key)
+        piece = _unit(source, ctx, roots, display)
+        consumed.update(piece.consumed)
+        given = {index: doc for index, doc in piece.reports}
+        diagnostics = []
+        for index, diagnostic in enumerate(piece.result.diagnostics):
+            doc = given.get(index)
+            if doc is not None:
+                if doc in reported:
+                    continue
+                reported.add(doc)
+            diagnostics.append(diagnostic)
+        piece.result.diagnostics = diagnostics
+        result.extend(piece.result)
+        reported.discard(key)
     return result
+
+
+@dataclass
+class _Piece:
+    """What one file yields, with the files it consumed and which diagnostics report a document."""
+
+    result: AdapterResult
+    consumed: list[str]
+    reports: list[tuple[int, str]]  # (index in result.diagnostics, document key)
+
+    def encode(self) -> bytes | None:
+        from ..codec import dumps
+
+        plain = {**result_to_plain(self.result), "consumed": self.consumed, "reports": self.reports}
+        try:
+            return dumps(plain)
+        except (TypeError, ValueError, RecursionError):
+            return None  # holds something the codec does not know: not cached
+
+    @classmethod
+    def decode(cls, data: bytes) -> _Piece | None:
+        from ..codec import DecodeError, loads
+
+        try:
+            plain = loads(data)
+        except DecodeError:
+            return None
+        result = result_from_plain(plain)
+        if result is None or set(plain) != {*result_to_plain(result), "consumed", "reports"}:
+            return None
+        consumed, reports = plain["consumed"], plain["reports"]
+        if type(consumed) is not list or not all(type(k) is str for k in consumed):
+            return None
+        if type(reports) is not list or not all(
+            type(r) is tuple and len(r) == 2 and type(r[0]) is int and type(r[1]) is str for r in reports
+        ):
+            return None
+        return cls(result, consumed, reports)
+
+
+def _unit(source: SourceFile, ctx: AdapterContext, roots: list[str], display) -> _Piece:
+    """One file's piece: from the cache when what it read is unchanged, else modelled."""
+    identity = "\0".join((source.abspath, source.path, source.kind, source.root, str(source.template_input)))
+    units = ctx.units
+    if units is not None:
+        data = units.lookup("structured", identity, lambda name: None)
+        piece = _Piece.decode(data) if data is not None else None
+        if piece is not None:
+            return piece
+    loader = Loader(roots=roots, display_path=display)
+    if units is not None:
+        loader.reads = units.reads()
+    piece = _model(source, ctx, loader)
+    if units is not None:
+        data = piece.encode()
+        if data is not None:
+            units.store("structured", identity, loader.reads, data)
+    return piece
+
+
+def _model(source: SourceFile, ctx: AdapterContext, loader: Loader) -> _Piece:
+    from . import cdk, cloudformation, rawjson, tfplan
+
+    result = AdapterResult()
+    consumed: set[str] = set()
+    syntax = "json" if source.path.endswith(".json") else ""
+    doc = loader.load(source.abspath, source.path, syntax, sniff=True)
+    if doc.value is None:
+        if not doc.reported:
+            why = _why_not_reported(source, doc)
+            if why is None:
+                result.diagnostics.append(loader.reported(doc, doc.diagnostic()))
+            else:
+                result.quiet.append((source.path, why))
+        return _finish(result, consumed, loader)
+    kind = _kind_of(doc)
+    if kind is None and not is_buildspec(source):
+        result.quiet.append((source.path, NOT_INPUT))
+    if kind == "cdk":
+        consumed |= cdk.assembly_files(doc, loader)
+        result.extend(cdk.build_assembly(doc, ctx, loader))
+    elif kind == "cloudformation":
+        env = cloudformation.environment(ctx)
+        consumed |= set(cloudformation.nested_template_files(doc, env, loader))
+        stack = cloudformation.StackInstance(doc=doc, env=env)
+        result.extend(cloudformation.build_stack(stack, ctx, loader))
+    elif kind == "tfplan":
+        result.extend(tfplan.build_plan(doc, ctx))
+    elif kind is not None and kind.startswith("raw:"):
+        result.extend(rawjson.build_raw(doc, ctx, kind[4:]))
+    return _finish(result, consumed, loader)
+
+
+def _finish(result: AdapterResult, consumed: set[str], loader: Loader) -> _Piece:
+    where = {id(d): n for n, d in enumerate(result.diagnostics)}
+    reports = [(where[ident], key) for key, ident in loader.reports if ident in where]
+    return _Piece(result, sorted(consumed), reports)
 
 
 __all__ = ["build"]

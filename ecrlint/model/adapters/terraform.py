@@ -13,7 +13,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ... import runcache
 from ...discover import is_inside
 from ...parse import ParseError
 from ...parse.hcl_ast import GetAttr, Variable
@@ -21,10 +20,12 @@ from ...source import SourceFile, Span, UnreadableInput, read_limited, read_text
 from ...terraform.callers import callers_index, local_sources, top_callers
 from ...terraform.evaluate import Env, ModuleInstance, ResourceInstance, Scope
 from ...terraform.loader import ModuleSource, load_module, parse_terraform_file, registry_module_dirs
+from ...terraform.module_models import NotAnalysed
 from ...values import Value, known
 from .. import objects as m
 from ..policy import parse_policy_document
-from . import AdapterContext, AdapterResult, Diagnostic
+from ..units import Reads
+from . import AdapterContext, AdapterResult, Diagnostic, result_from_plain, result_to_plain
 
 
 def _first_block_attr(inst: ResourceInstance, block: str, attr: str) -> Value | None:
@@ -503,6 +504,8 @@ class _Project:
         self.reportable_dirs: set[str] = set()
         self.context_dirs: dict[str, list[str]] = {}  # directory -> display paths of its files
         self._diagnosed: set[Diagnostic] = set()
+        self._reported: set[int] = set()  # ids of the diagnostics `report` gave in the current unit
+        self.reads = Reads()  # what the current unit read
         self.env = Env(load_module=self.load_module, read_file=self.read_file, account_id=ctx.options.account_id)
         from ...terraform.module_models import ModuleFallback
 
@@ -521,12 +524,13 @@ class _Project:
         return any(is_inside(real, r) for r in map(os.path.realpath, roots))
 
     def read(self, source: SourceFile) -> str:
+        self.reads.file(source.abspath)
         return read_limited(source.abspath)
 
     def read_file(self, path: str) -> tuple[str, str] | None:
         if not self.inside_roots(path):
             return None
-        runcache.probed(path)  # a file() target created later changes the run
+        self.reads.file(path)  # read, or found absent: a file() target created later is a change
         if not os.path.isfile(path):
             return None
         try:  # a regular file within the size limit: a FIFO would hang, a huge file exhaust memory
@@ -536,28 +540,45 @@ class _Project:
 
     def load_module(self, directory: str) -> ModuleSource | None:
         directory = os.path.normpath(directory)
-        if directory in self.modules and self.modules[directory] is not _DONE:
-            return self.modules[directory]
-        reload = self.modules.get(directory) is _DONE  # parsed before: its ECR900s were already given
-        files = self.by_dir.get(directory)
-        if files is None:
-            # A module outside the discovered set: a registry module under .terraform, or a local
-            # module in a skipped folder. Read it only when it is inside the scanned roots.
-            files = []
-            if self.inside_roots(directory):
-                runcache.probed(directory, folder=True)
-            if os.path.isdir(directory) and self.inside_roots(directory):
-                for name in sorted(os.listdir(directory)):
-                    if name.endswith((".tf", ".tf.json")):
-                        path = os.path.join(directory, name)
-                        kind = "terraform-json" if name.endswith(".json") else "terraform"
-                        files.append(SourceFile(self.display(path), path, kind))
-        module = load_module(directory, files, self.read, RELEVANT_RESOURCES) if files else None
-        self.modules[directory] = module
-        if module is not None and not reload:
+        files = self.module_files(directory)
+        module = self.modules.get(directory, _DONE)
+        if module is _DONE:
+            module = load_module(directory, files, self.read, RELEVANT_RESOURCES) if files else None
+            self.modules[directory] = module
+        else:
+            for source in files:  # parsed in an earlier unit: this one reads it too
+                self.reads.file(source.abspath)
+        if module is not None:  # once per unit (`report` gives each diagnostic once)
             for path, err in module.errors:
                 self.diagnose(path, err)
         return module
+
+    def module_files(self, directory: str) -> list[SourceFile]:
+        """A module's files: those discovered in its folder, else (a registry module under
+        .terraform, or a local module in a skipped folder) those on disk inside the scanned roots."""
+        self.reads.fact(f"dir:{directory}", self.discovered_in(directory))
+        files = self.by_dir.get(directory)
+        if files is not None:
+            return files
+        files = []
+        self.reads.folder(directory)  # listed, or found absent: a change there is a change of the unit
+        if os.path.isdir(directory) and self.inside_roots(directory):
+            for name in sorted(os.listdir(directory)):
+                if name.endswith((".tf", ".tf.json")):
+                    path = os.path.join(directory, name)
+                    kind = "terraform-json" if name.endswith(".json") else "terraform"
+                    files.append(SourceFile(self.display(path), path, kind))
+        return files
+
+    def discovered_in(self, directory: str) -> str:
+        """Which Terraform and variable files discovery found in a folder (a fact units record)."""
+        found = [f"{f.path}\0{f.kind}" for f in (*self.by_dir.get(directory, ()), *self.tfvars.get(directory, ()))]
+        return "\n".join(sorted(found)) if found else "-"
+
+    def fact(self, name: str) -> str | None:
+        """A recorded fact, stated again for this run (see `discovered_in`)."""
+        kind, _, directory = name.partition(":")
+        return self.discovered_in(directory) if kind == "dir" else None
 
     def load_model_files(self, directory: str, files: list[tuple[str, str]]) -> ModuleSource:
         # A module model's files are ecrlint's own data, read whatever the scanned roots.
@@ -600,6 +621,7 @@ class _Project:
     def report(self, diagnostic: Diagnostic) -> None:
         if diagnostic not in self._diagnosed:  # a file read once per scenario is reported once
             self._diagnosed.add(diagnostic)
+            self._reported.add(id(diagnostic))
             self.result.diagnostics.append(diagnostic)
 
     def unloaded_variable_files(self, directory: str) -> list[str]:
@@ -623,16 +645,16 @@ class _Project:
                 continue
             tops = top_callers(directory, callers) if callers else []
             if not tops:
-                self.walk_root(directory, children)
+                self.unit(directory, children)
             for top in tops:  # a scanned module is evaluated in the roots that call it
                 if top not in self.walked_for_context:
                     self.walked_for_context.add(top)
-                    self.walk_root(top, children, reportable=False)
+                    self.unit(top, children, reportable=False)
         # A module that no root instantiates (called only with `count = 0`, or only from a cycle of
         # modules) is still analysed, with its own defaults, so that no folder goes unseen.
         for directory in sorted(self.by_dir):
             if directory in children and directory not in self.instantiated:
-                self.walk_root(directory, children)
+                self.unit(directory, children)
         self.result.context_files = sorted(
             {path for d, paths in self.context_dirs.items() if d not in self.reportable_dirs for path in paths}
         )
@@ -653,6 +675,61 @@ class _Project:
         if not root:
             return {}
         return callers_index(root, calls)
+
+    def unit(self, directory: str, children: set[str], reportable: bool = True) -> None:
+        """Walk one root (a unit of the unit cache): its piece comes from the cache when nothing it
+        read has changed. Each unit is walked from a clean slate (what it reports, instantiates and
+        records), and its piece merged as one walk of all roots would have left it."""
+        identity = f"{directory}\0{reportable}"
+        units = self.ctx.units
+        data = units.lookup("terraform", identity, self.fact) if units is not None else None
+        piece = _RootPiece.decode(data) if data is not None else None
+        if piece is None:
+            piece = self.walk_alone(directory, children, reportable)
+            data = piece.encode() if units is not None else None
+            if data is not None:
+                units.store("terraform", identity, self.reads, data)
+        self.merge(piece)
+
+    def walk_alone(self, directory: str, children: set[str], reportable: bool) -> _RootPiece:
+        kept = (self.result, self._diagnosed, self.instantiated, self.reportable_dirs, self.context_dirs)
+        kept_problems, kept_not_analysed = self.env.problems, self.models.not_analysed
+        self.result, self._diagnosed, self._reported = AdapterResult(), set(), set()
+        self.reads = self.ctx.units.reads() if self.ctx.units is not None else Reads()
+        self.instantiated, self.reportable_dirs, self.context_dirs = set(), set(), {}
+        self.env.problems, self.models.not_analysed = [], {}
+        try:
+            self.reads.file(os.path.join(directory, ".terraform", "modules", "modules.json"))
+            self.walk_root(directory, children, reportable)
+            return _RootPiece(
+                self.result,
+                [id(d) in self._reported for d in self.result.diagnostics],
+                sorted(self.instantiated),
+                sorted(self.reportable_dirs),
+                dict(sorted(self.context_dirs.items())),
+                list(self.env.problems),
+                list(self.models.not_analysed.items()),
+            )
+        finally:
+            self.result, self._diagnosed, self.instantiated, self.reportable_dirs, self.context_dirs = kept
+            self.env.problems, self.models.not_analysed = kept_problems, kept_not_analysed
+
+    def merge(self, piece: _RootPiece) -> None:
+        for diagnostic, reported in zip(piece.result.diagnostics, piece.reported):
+            if reported:
+                if diagnostic in self._diagnosed:
+                    continue
+                self._diagnosed.add(diagnostic)
+            self.result.diagnostics.append(diagnostic)
+        self.result.objects.extend(piece.result.objects)
+        for folder, site in piece.result.relocations.items():
+            self.result.relocations.setdefault(folder, site)
+        self.instantiated.update(piece.instantiated)
+        self.reportable_dirs.update(piece.reportable_dirs)
+        self.context_dirs.update(piece.context_dirs)
+        self.env.problems.extend(piece.problems)
+        for key, record in piece.not_analysed:
+            self.models.not_analysed.setdefault(key, record)
 
     def walk_root(self, directory: str, children: set[str], reportable: bool = True) -> None:
         module = self.load_module(directory)
@@ -714,6 +791,56 @@ class _Project:
         for name in sorted(instance.source.module_calls):
             for child in instance.children(name):
                 self.walk(child, providers, unit, context, reportable, instance.source.module_calls[name])
+
+
+@dataclass
+class _RootPiece:
+    """What walking one root gave: its result, and what the walk left for the project as a whole."""
+
+    result: AdapterResult
+    reported: list[bool]  # per diagnostic: given through `report` (each once per project)
+    instantiated: list[str]
+    reportable_dirs: list[str]
+    context_dirs: dict[str, list[str]]
+    problems: list[tuple[Span, str]]
+    not_analysed: list[tuple[tuple[str, int, int], NotAnalysed]]
+
+    def encode(self) -> bytes | None:
+        from ..codec import dumps
+
+        plain = {**result_to_plain(self.result), **{name: getattr(self, name) for name in _PIECE_PARTS}}
+        try:
+            return dumps(plain)
+        except (TypeError, ValueError, RecursionError):
+            return None  # holds something the codec does not know: not cached
+
+    @classmethod
+    def decode(cls, data: bytes) -> _RootPiece | None:
+        from ..codec import DecodeError, fits, loads
+
+        try:
+            plain = loads(data)
+        except DecodeError:
+            return None
+        result = result_from_plain(plain)
+        if result is None or set(plain) != {*result_to_plain(result), *_PIECE_PARTS}:
+            return None
+        if not all(fits(plain[name], _PIECE_HINTS[name]) for name in _PIECE_PARTS):
+            return None
+        if len(plain["reported"]) != len(result.diagnostics):
+            return None
+        return cls(result, *(plain[name] for name in _PIECE_PARTS))
+
+
+_PIECE_PARTS = ("reported", "instantiated", "reportable_dirs", "context_dirs", "problems", "not_analysed")
+_PIECE_HINTS = {
+    "reported": list[bool],
+    "instantiated": list[str],
+    "reportable_dirs": list[str],
+    "context_dirs": dict[str, list[str]],
+    "problems": list[tuple[Span, str]],
+    "not_analysed": list[tuple[tuple[str, int, int], NotAnalysed]],
+}
 
 
 @dataclass(frozen=True)

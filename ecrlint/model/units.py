@@ -1,0 +1,182 @@
+"""The unit cache: the model piece each unit of input yields, reused while what it read is unchanged.
+
+A unit is what an adapter models in one go: one JSON or YAML file (with the nested templates, CDK
+assembly files, parameter files and samconfig it pulls in), or one Terraform root (with its
+modules, variable files and file() targets). The adapter records, through its `Reads`, every file
+it read and every file or folder whose existence or listing it tested; the entry keeps their
+digests, and a lookup is a hit only when each of them is as it was. The key holds the unit's
+identity and `settings`: ecrlint's code, the parsing libraries' versions, the options that affect
+modelling and where paths are shown from. Digests are taken as the unit records its reads, so a
+file changed while the unit reads it leaves an entry that no later run matches.
+
+A piece is encoded by its adapter (`ecrlint.model.codec`); this module keeps bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+NAMESPACE = "unit"
+_LIBRARIES = ("pyyaml", "lark", "python-hcl2", "tree-sitter", "tree-sitter-hcl", "jsonschema")
+
+
+class Reads:
+    """What a unit read: files (their content, or their absence), folders (their listing), and facts
+    the adapter states itself (such as which files discovery found in a folder).
+
+    With a unit cache, a file's digest is taken when it is recorded, before the adapter reads it: if
+    it changes in between, the entry holds a digest the file no longer has, and is never used."""
+
+    def __init__(self, digest: Callable[[str, str], str | None] | None = None) -> None:
+        self.files: dict[str, str | None] = {}
+        self.folders: dict[str, str | None] = {}
+        self.facts: dict[str, str] = {}
+        self._digest = digest
+
+    def file(self, path: str) -> None:
+        """`path` is about to be read, or its existence tested: another content, or its creation, is a change."""
+        path = os.path.abspath(path)
+        if path not in self.files:
+            self.files[path] = self._digest("file", path) if self._digest else None
+
+    def folder(self, path: str) -> None:
+        """`path` is about to be listed, or tested for being a folder."""
+        path = os.path.abspath(path)
+        if path not in self.folders:
+            self.folders[path] = self._digest("folder", path) if self._digest else None
+
+    def fact(self, name: str, value: str) -> None:
+        self.facts[name] = value
+
+
+def file_digest(path: str) -> str | None:
+    from ..source import content_digest
+
+    return content_digest(path)
+
+
+def folder_digest(path: str) -> str | None:
+    try:
+        names = sorted(os.listdir(path))
+    except OSError:
+        return None
+    return hashlib.sha256("\0".join(names).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def code_digest() -> str:
+    """A hash of ecrlint's own code and data, so that a changed or reinstalled ecrlint never reuses
+    pieces made by another build with the same version number."""
+    digest = hashlib.sha256()
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    from ..catalog import builtin_rules_dir
+
+    for root in (package, builtin_rules_dir()):
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(names):
+                if name.endswith((".py", ".json", ".lark", ".yaml", ".yml", ".tf", ".scm")):
+                    path = os.path.join(folder, name)
+                    digest.update(os.path.relpath(path, root).encode("utf-8", "surrogateescape") + b"\0")
+                    digest.update((file_digest(path) or "-").encode() + b"\0")
+    return digest.hexdigest()
+
+
+def library_versions() -> list[str]:
+    from importlib import metadata
+
+    out = [sys.version]
+    for name in _LIBRARIES:
+        try:
+            out.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{name}=-")
+    return out
+
+
+def tree_digest(folders: tuple[str, ...] | list[str]) -> str:
+    """A hash of every file under `folders` (user-given module models, read whatever the unit)."""
+    digest = hashlib.sha256()
+    for top in folders:
+        for folder, dirs, names in sorted(os.walk(top)):
+            dirs.sort()
+            for name in sorted(names):
+                path = os.path.join(folder, name)
+                digest.update(path.encode("utf-8", "surrogateescape") + b"\0" + (file_digest(path) or "-").encode())
+    return digest.hexdigest()
+
+
+class UnitCache:
+    """Model pieces by unit, in the run's cache. One per run: it remembers the digests it computed."""
+
+    def __init__(self, cache: Any, settings: list[str]) -> None:
+        from ..cache import content_key
+
+        self.cache = cache
+        self.settings = content_key(NAMESPACE, code_digest(), *library_versions(), *settings)
+        self._digests: dict[tuple[str, str], str | None] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def _key(self, kind: str, identity: str) -> str:
+        from ..cache import content_key
+
+        return content_key(NAMESPACE, self.settings, kind, identity)
+
+    def reads(self) -> Reads:
+        """A recorder for one unit, which takes digests as it records."""
+        return Reads(self._digest)
+
+    def _digest(self, kind: str, path: str) -> str | None:
+        found = self._digests.get((kind, path), _UNSEEN)
+        if found is _UNSEEN:
+            found = self._digests[(kind, path)] = (file_digest if kind == "file" else folder_digest)(path)
+        return found
+
+    def lookup(self, kind: str, identity: str, facts: Callable[[str], str | None]) -> bytes | None:
+        """The piece stored for this unit, when everything it read is as it was; else None.
+        `facts(name)` states again a fact the unit recorded."""
+        data = self.cache.get(NAMESPACE, self._key(kind, identity))
+        if data is not None:
+            header, _, piece = data.partition(b"\n")
+            if self._still_valid(header, facts):
+                self.hits += 1
+                return piece
+        self.misses += 1
+        return None
+
+    def _still_valid(self, header: bytes, facts: Callable[[str], str | None]) -> bool:
+        try:
+            deps = json.loads(header)
+        except ValueError:
+            return False
+        if type(deps) is not dict or set(deps) != {"files", "folders", "facts"}:
+            return False
+        try:
+            return (
+                all(self._digest("file", p) == h for p, h in deps["files"].items())
+                and all(self._digest("folder", p) == h for p, h in deps["folders"].items())
+                and all(facts(name) == value for name, value in deps["facts"].items())
+            )
+        except (AttributeError, TypeError):
+            return False
+
+    def store(self, kind: str, identity: str, reads: Reads, piece: bytes) -> None:
+        """Keep the piece, filed with the digests `reads` took (made by `self.reads()`)."""
+        deps = {
+            "files": dict(sorted(reads.files.items())),
+            "folders": dict(sorted(reads.folders.items())),
+            "facts": dict(sorted(reads.facts.items())),
+        }
+        header = json.dumps(deps, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+        self.cache.put(NAMESPACE, self._key(kind, identity), header + b"\n" + piece, remember=False)
+
+
+_UNSEEN = object()
+
+
+__all__ = ["NAMESPACE", "Reads", "UnitCache", "file_digest", "folder_digest"]
