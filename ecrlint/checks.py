@@ -76,21 +76,18 @@ def scenario_of(obj: ModelObject) -> Scenario | None:
 
 
 def load_check(rule: Rule) -> Callable:
-    """The function a rule's `check:` names. A shipped rule's is imported from ecrlint; any other
-    rule's is loaded from the Python file in its own folder, by path (the loader checks that at
-    load time and again here), so no module of the working directory or of the installed packages
-    is ever imported on a rule file's say."""
-    import importlib
+    """The function a rule's `check:` names, loaded from the Python file in the rule's own folder,
+    by path (the loader checks that at load time and again here): shipped rules and custom rules
+    alike, so no module of the working directory or of the installed packages is ever imported on
+    a rule file's say. Rule folders are named `<ID>-<name>`, which is no module name anyway."""
     import importlib.util
 
-    from .catalog import CatalogError, check_file, is_shipped
+    from .catalog import CatalogError, check_file
 
     target, _, function = (rule.check or "").partition(":")
     where = f"{rule.folder}/rule.yaml"
     if not target.endswith(".py"):
-        if not (target.startswith("ecrlint.") and is_shipped(rule)):
-            raise CatalogError(f"{where}: check: {rule.check!r} is not a Python file of the rule's folder")
-        return getattr(importlib.import_module(target), function)
+        raise CatalogError(f"{where}: check: {rule.check!r} is not a Python file of the rule's folder")
     path = check_file(rule.folder, rule.check or "")
     if path is None:
         raise CatalogError(f"{where}: check: {target} is not a file in {rule.folder}")

@@ -153,13 +153,6 @@ def set_unique(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def diagnostics_check(model: Model, ctx: CheckContext):
-    """ECR900: every input that could not be read or parsed, where the parser stopped."""
-    for diagnostic in model.diagnostics:
-        if isinstance(diagnostic, Diagnostic) and diagnostic.rule_id == "ECR900" and not diagnostic.undecided:
-            yield Match(message=diagnostic.message, span=diagnostic.span, address=diagnostic.address)
-
-
 def not_analysed(model: Model) -> list[Undecided]:
     """Inputs that could not be analysed at all (modules not on disk): undecided in every run,
     whichever rules are selected, since any rule could have fired on them."""

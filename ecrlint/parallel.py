@@ -29,14 +29,14 @@ MIN_TASKS = 16  # below this, starting a worker costs more than it saves
 
 
 def _question_tasks(model: Model, options: Options) -> list[tuple[str, tuple, tuple]]:
-    from .lifecycle.checks import _analysable
     from .lifecycle.properties import _key
+    from .lifecycle.sources import analysable
 
     protected = tuple(options.protected_tags)
     budget = options.lifecycle_budget
     histories = options.lifecycle_histories
     tasks: dict[tuple[str, str], tuple[str, tuple, tuple]] = {}
-    for _source, variant, _reason in _analysable(model):
+    for _source, variant, _reason in analysable(model):
         if variant is None:
             continue
         key = _key(variant.data)

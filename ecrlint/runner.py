@@ -11,7 +11,7 @@ import sys
 import time
 from dataclasses import dataclass, field, replace
 
-from .catalog import Rule, load_catalog
+from .catalog import Rule, is_shipped, load_catalog
 from .checks import Options
 from .discover import discover_files, display_path
 from .engine import build_model, effective_jobs, evaluate
@@ -124,7 +124,7 @@ def _release_analyses(model) -> None:
     its last rule (`engine._release`); the policy analyses that later modules asked for again, and the
     model's shared indexes, remain."""
     model.forget_derived()
-    iam_checks = sys.modules.get("ecrlint.iam.checks")
+    iam_checks = sys.modules.get("ecrlint.iam.sources")
     if iam_checks is not None:
         iam_checks.forget_analyses()
 
@@ -144,7 +144,7 @@ def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:
     catalog = catalog if catalog is not None else load_catalog(settings.rules_dirs, python_rules=settings.python_rules)
     rules = choose_rules(catalog, settings.select, settings.ignore, settings.extend_select)
     cache = current()
-    if cache.directory is None or any(r.check and not r.check.startswith("ecrlint.") for r in rules):
+    if cache.directory is None or any(r.check and not is_shipped(r) for r in rules):
         # A custom rule's Python check can change without any input changing: no whole-run cache then.
         return _analyse(settings, catalog, rules, _discover(settings, cwd), cwd)
     from . import runcache

@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..iam.arns import glob_match, is_account_id, parse_arn, policy_variables_as_wildcards, scalar_text
-from ..iam.checks import analysis_of
 from ..iam.principals import covers, principal_from
+from ..iam.sources import analysis_of
 from ..iam.statements import Grant, ResourceSet
 from ..model import Model
 from ..model.objects import RegistryPolicy

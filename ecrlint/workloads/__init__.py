@@ -1,4 +1,4 @@
-"""Workloads and pipelines that consume ECR images: rules ECR504 and ECR601-ECR606.
+"""Workloads and pipelines that consume ECR images, for the rules ECR504 and ECR601-ECR606.
 
 One module per job:
 
@@ -8,7 +8,7 @@ One module per job:
 - `consumers`: every image reference a workload names (ECS containers, Lambda, CodeBuild);
 - `buildspecs`: the buildspec a CodeBuild project runs, and the images it pushes;
 - `dockerfiles`: `FROM` lines of Dockerfiles;
-- `permissions`: whether a role's identity policies allow a list of ECR actions;
-- one module per rule (`docker_hub`, `lambda_image`, `execution_role`, `codedeploy_agent`,
-  `mutable_reference`, `ecr_login`, `build_push`), gathered in `checks` for `rule.yaml`.
+- `permissions`: whether a role's identity policies allow a list of ECR actions.
+
+The rules' checks are in their folders (`rules/workloads/`, and ECR504 in `rules/replication/`).
 """

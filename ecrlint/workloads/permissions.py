@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..iam import role_allows, role_policies
-from ..iam.checks import REPOSITORY, analysis_of, resource_policies
 from ..iam.principals import SERVICE
+from ..iam.sources import REPOSITORY, analysis_of, resource_policies
 from ..model import Model
 from ..model.objects import IamRole, Repository, RepositoryPolicy
 
