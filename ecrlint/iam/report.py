@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from ecrlint.checks import match, undecided
-from ecrlint.findings import Match, Undecided
-from ecrlint.iam import actions as act
-from ecrlint.iam.accounts import Owner
-from ecrlint.iam.principals import Principal
-from ecrlint.iam.sources import PolicySource
-from ecrlint.iam.statements import PolicyAnalysis, StatementView
-from ecrlint.model import ModelObject
-from ecrlint.values import Value
+from ..checks import match, undecided
+from ..findings import Match, Undecided
+from ..model import ModelObject
+from ..values import Value
+from . import actions as act
+from .accounts import Owner
+from .principals import Principal
+from .sources import PolicySource
+from .statements import PolicyAnalysis, StatementView
 
 Result = Match | Undecided
 

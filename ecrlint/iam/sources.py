@@ -5,12 +5,9 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 
-from ecrlint.checks import CheckContext
-from ecrlint.iam import actions as act
-from ecrlint.iam.accounts import Owner, owner_account
-from ecrlint.iam.statements import PolicyAnalysis, StatementView, analyze_policy
-from ecrlint.model import Model, ModelObject
-from ecrlint.model.objects import (
+from ..checks import CheckContext
+from ..model import Model, ModelObject
+from ..model.objects import (
     PublicRepository,
     PublicRepositoryPolicy,
     RegistryPolicy,
@@ -18,7 +15,10 @@ from ecrlint.model.objects import (
     RepositoryCreationTemplate,
     RepositoryPolicy,
 )
-from ecrlint.model.policy import PolicyDocument
+from ..model.policy import PolicyDocument
+from . import actions as act
+from .accounts import Owner, owner_account
+from .statements import PolicyAnalysis, StatementView, analyze_policy
 
 REPOSITORY = "repository"
 

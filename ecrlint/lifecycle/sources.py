@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ecrlint.iam.variants import variants
-from ecrlint.lifecycle.policy import Rule
-from ecrlint.lifecycle.report import counterexample_details
-from ecrlint.lifecycle.validate import Violation, evaluation_data, parse_text, validate
-from ecrlint.model import LifecyclePolicy, Model, ModelObject, Repository, RepositoryCreationTemplate
-from ecrlint.values import Value
+from ..iam.variants import variants
+from ..model import LifecyclePolicy, Model, ModelObject, Repository, RepositoryCreationTemplate
+from ..values import Value
+from .policy import Rule
+from .report import counterexample_details
+from .validate import Violation, evaluation_data, parse_text, validate
 
 
 @dataclass

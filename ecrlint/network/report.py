@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import undecided
-from ecrlint.findings import Match, Undecided
-from ecrlint.network.topology import Endpoint, Group, Network
+from ..checks import undecided
+from ..findings import Match, Undecided
+from .topology import Endpoint, Group, Network
 
 Result = Match | Undecided
 
