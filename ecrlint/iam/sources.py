@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 from ..checks import CheckContext
@@ -82,24 +81,13 @@ def resource_policies(model: Model, *scopes: str) -> list[PolicySource]:
     return found
 
 
-_ANALYSES: weakref.WeakKeyDictionary[PolicyDocument, PolicyAnalysis] = weakref.WeakKeyDictionary()
-
-
-def forget_analyses() -> None:
-    """Drop the per-document analyses; whoever asks again gets them computed afresh."""
-    _ANALYSES.clear()
-
-
-release = forget_analyses  # called by the engine after the last rule of this module
-
-
-def analysis_of(document: PolicyDocument) -> PolicyAnalysis:
-    """`analyze_policy`, computed once per document for all rules of a run."""
-    cached = _ANALYSES.get(document)
-    if cached is None:
-        cached = analyze_policy(document)
-        _ANALYSES[document] = cached
-    return cached
+def analysis_of(model: Model, document: PolicyDocument) -> PolicyAnalysis:
+    """`analyze_policy`, computed once per document for all rules of a run (kept with the model)."""
+    analyses = model.derived("iam.analyses", lambda _model: {})
+    analysis = analyses.get(document)
+    if analysis is None:
+        analysis = analyses[document] = analyze_policy(document)
+    return analysis
 
 
 def owner_of(source: PolicySource, model: Model, ctx: CheckContext) -> Owner:

@@ -13,3 +13,13 @@ Modules, each with one job:
 
 The four rules' checks are in their folders, `rules/lifecycle/ECR40x-*/check.py`.
 """
+
+QUESTION_RULES = ("ECR402", "ECR403", "ECR404")  # the rules whose questions `questions` lists
+
+
+def questions(model, options):
+    """Every question ECR402-404 will ask of the model's policies (`properties.Question`: its `key`
+    in the cache and its `answer()`), for answering them ahead in other processes."""
+    from .properties import questions as listed
+
+    return listed(model, options)

@@ -37,7 +37,7 @@ def check_public_repository_policy(model: Model, ctx: CheckContext) -> Iterator[
     """ECR201: an Allow applies to everyone with no condition that restricts the caller."""
     reporter = Reporter()
     for source in resource_policies(model):
-        analysis = analysis_of(source.document)
+        analysis = analysis_of(model, source.document)
         undecided_document(reporter, source, analysis)
         reporter.saw(analysis.views)
         for grant in analysis.grants:

@@ -112,7 +112,7 @@ def check_cross_account_write_access(model: Model, ctx: CheckContext) -> Iterato
     """ECR202: a principal outside the owner's account gets Write or Permissions-management actions."""
     reporter = Reporter()
     for source in resource_policies(model):
-        analysis = analysis_of(source.document)
+        analysis = analysis_of(model, source.document)
         undecided_document(reporter, source, analysis)
         reporter.saw(analysis.views)
         owner = owner_of(source, model, ctx)

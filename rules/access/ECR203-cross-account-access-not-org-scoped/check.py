@@ -49,7 +49,7 @@ def check_cross_account_access_not_org_scoped(model: Model, ctx: CheckContext) -
     reporter = Reporter()
     # ECR Public repositories are readable by anyone anyway: read grants there change nothing.
     for source in resource_policies(model, REPOSITORY, REGISTRY, TEMPLATE):
-        analysis = analysis_of(source.document)
+        analysis = analysis_of(model, source.document)
         undecided_document(reporter, source, analysis)
         reporter.saw(analysis.views)
         owner = owner_of(source, model, ctx)

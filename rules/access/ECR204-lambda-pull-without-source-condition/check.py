@@ -32,7 +32,7 @@ def check_lambda_pull_without_source_condition(model: Model, ctx: CheckContext) 
     """ECR204: lambda.amazonaws.com may pull without an aws:SourceArn or aws:SourceAccount condition."""
     reporter = Reporter()
     for source in resource_policies(model, REPOSITORY, TEMPLATE):
-        analysis = analysis_of(source.document)
+        analysis = analysis_of(model, source.document)
         undecided_document(reporter, source, analysis)
         reporter.saw(analysis.views)
         for grant in analysis.grants:

@@ -97,7 +97,7 @@ def check_identity_policy_ecr_wildcard(model: Model, ctx: CheckContext) -> Itera
     every_ecr = act.all_actions(act.PRIVATE)
     every_public = act.all_actions(act.PUBLIC)
     for obj, document, what, prefix in _identity_documents(model):
-        analysis = analysis_of(document)
+        analysis = analysis_of(model, document)
         reporter.saw(analysis.views)
         for reason in analysis.undecided:
             reporter.unsure(obj, f"{what} could not be read: {reason}", document.value)

@@ -26,7 +26,7 @@ def check_overbroad_registry_policy(model: Model, ctx: CheckContext) -> Iterator
     """ECR207: a registry policy grants replication, repository creation or upstream import to anyone."""
     reporter = Reporter()
     for source in resource_policies(model, REGISTRY):
-        analysis = analysis_of(source.document)
+        analysis = analysis_of(model, source.document)
         reporter.saw(analysis.views)
         for grant in analysis.grants:
             principal = grant.principal

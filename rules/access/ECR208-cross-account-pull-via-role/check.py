@@ -47,7 +47,7 @@ def _role_purpose(role: IamRole, model: Model) -> tuple[str, frozenset[str], str
     if unknown:
         return "unknown", frozenset(), "; ".join(unknown)
     for _, document in policies.documents:
-        analysis = analysis_of(document)
+        analysis = analysis_of(model, document)
         if analysis.undecided:
             return "unknown", frozenset(), "; ".join(analysis.undecided)
         for view in analysis.views:
@@ -72,7 +72,7 @@ def check_cross_account_pull_via_role(model: Model, ctx: CheckContext) -> Iterat
     for role in model.of(IamRole):
         if role.assume_role_policy is None:
             continue
-        trust = analysis_of(role.assume_role_policy)
+        trust = analysis_of(model, role.assume_role_policy)
         reporter.saw(trust.views)
         documents = [d for _, d in role_policies(role, model).documents]
         owner = owner_account(role, ctx.options.account_id, model=model, documents=documents)

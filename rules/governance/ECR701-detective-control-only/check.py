@@ -123,12 +123,12 @@ def _ecr_patterns(patterns: tuple[str, ...]) -> bool:
     return any(p.lower().startswith(("ecr:", "${")) for p in patterns)
 
 
-def _denies(controls: list[Control], actions: tuple[str, ...]) -> tuple[Control | None, str | None]:
+def _denies(model: Model, controls: list[Control], actions: tuple[str, ...]) -> tuple[Control | None, str | None]:
     """The first control whose Deny covers one of `actions`, else (None, why undecided or None)."""
     wanted = frozenset(actions)
     reason = None
     for control in controls:
-        analysis = analysis_of(control.document)
+        analysis = analysis_of(model, control.document)
         if analysis.undecided:
             reason = reason or f"{control.obj.address} could not be read ({analysis.undecided[0]})"
             continue
@@ -167,7 +167,7 @@ def check_detective_control_only(model: Model, ctx: CheckContext) -> Iterator[Re
             if reason is not None:
                 yield undecided(rule, reason, where, "source_identifier")
             continue
-        control, why = _denies(controls, setting.actions)
+        control, why = _denies(model, controls, setting.actions)
         if control is not None:
             continue
         if why is not None:

@@ -8,7 +8,7 @@ from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Match, Undecided
 from ecrlint.lifecycle.histories import REALISTIC
 from ecrlint.lifecycle.policy import COUNT_MORE_THAN, SINCE_TRANSITIONED
-from ecrlint.lifecycle.properties import protected_tags
+from ecrlint.lifecycle.properties import answers, protected_tags
 from ecrlint.lifecycle.report import actions_text, rule_details, state_text
 from ecrlint.lifecycle.sources import (
     SharedDetails,
@@ -28,7 +28,11 @@ def lifecycle_expires_protected_tag(model: Model, ctx: CheckContext) -> Iterable
             yield undecided(source.obj, reason, source.document, source.pointer(""))
             continue
         outcome = protected_tags(
-            variant.data, tuple(options.protected_tags), options.lifecycle_budget, options.lifecycle_histories
+            variant.data,
+            tuple(options.protected_tags),
+            options.lifecycle_budget,
+            options.lifecycle_histories,
+            memo=answers(model),
         )
         for note in outcome.undecided:
             yield undecided(source.obj, note + variant.suffix(), source.document, source.pointer(""))

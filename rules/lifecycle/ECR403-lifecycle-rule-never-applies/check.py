@@ -7,7 +7,7 @@ from typing import Any
 
 from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Match, Undecided
-from ecrlint.lifecycle.properties import never_applies
+from ecrlint.lifecycle.properties import answers, never_applies
 from ecrlint.lifecycle.report import rule_details, state_text
 from ecrlint.lifecycle.sources import (
     SharedDetails,
@@ -23,7 +23,7 @@ def lifecycle_rule_never_applies(model: Model, ctx: CheckContext) -> Iterable[Ma
         if variant is None:
             yield undecided(source.obj, reason, source.document, source.pointer(""))
             continue
-        outcome = never_applies(variant.data, ctx.options.lifecycle_budget)
+        outcome = never_applies(variant.data, ctx.options.lifecycle_budget, memo=answers(model))
         for note in outcome.undecided:
             yield undecided(source.obj, note + variant.suffix(), source.document, source.pointer(""))
         for result in outcome.results:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Match, Undecided
-from ecrlint.lifecycle.properties import can_empty
+from ecrlint.lifecycle.properties import answers, can_empty
 from ecrlint.lifecycle.report import actions_text, rule_details, state_text
 from ecrlint.lifecycle.sources import (
     SharedDetails,
@@ -22,7 +22,9 @@ def lifecycle_can_empty_repository(model: Model, ctx: CheckContext) -> Iterable[
         if variant is None:
             yield undecided(source.obj, reason, source.document, source.pointer(""))
             continue
-        outcome = can_empty(variant.data, ctx.options.lifecycle_budget, ctx.options.lifecycle_histories)
+        outcome = can_empty(
+            variant.data, ctx.options.lifecycle_budget, ctx.options.lifecycle_histories, memo=answers(model)
+        )
         for note in outcome.undecided:
             yield undecided(source.obj, note + variant.suffix(), source.document, source.pointer(""))
         for result in outcome.results:

@@ -29,12 +29,14 @@ def _candidates(destination: Destination, found: list[Registry]) -> tuple[list[R
     return definite, possible
 
 
-def _verdict(candidates: list[Registry], action: str, source: str, region: str | None, prefixes: list[str]):
+def _verdict(
+    model: Model, candidates: list[Registry], action: str, source: str, region: str | None, prefixes: list[str]
+):
     """(prefixes certainly not permitted, whether some answer was undecided)."""
     refused: list[str] = []
     open_question = False
     for prefix in prefixes:
-        results = [permits(r, action, source, region or r.region, prefix) for r in candidates]
+        results = [permits(model, r, action, source, region or r.region, prefix) for r in candidates]
         if any(r is True for r in results):
             continue
         if any(r is None for r in results):
@@ -59,7 +61,9 @@ def _policy_name(registry: Registry, config: ReplicationConfiguration) -> str:
     return policy.address if policy.span.path == config.span.path else f"{policy.address} in {policy.span.path}"
 
 
-def _destination_findings(config, rule: Rule, destination: Destination, source: str | None, found: list[Registry]):
+def _destination_findings(
+    model: Model, config, rule: Rule, destination: Destination, source: str | None, found: list[Registry]
+):
     definite, possible = _candidates(destination, found)
     candidates = definite or possible
     if not candidates:
@@ -77,7 +81,7 @@ def _destination_findings(config, rule: Rule, destination: Destination, source: 
         yield undecided(config, f"repository filters are not known: {rule.filters_reason}", rule.value)
         return
     names = ", ".join(_policy_name(r, config) for r in candidates)
-    refused, open_question = _verdict(candidates, REPLICATE, source, destination.region, prefixes)
+    refused, open_question = _verdict(model, candidates, REPLICATE, source, destination.region, prefixes)
     arn = f"arn:aws:ecr:{destination.region or '<region>'}:{destination.account}:repository/{(refused or [''])[0]}*"
     fix = (
         f"add a statement to it allowing principal arn:aws:iam::{source}:root the actions ecr:ReplicateImage "
@@ -100,7 +104,7 @@ def _destination_findings(config, rule: Rule, destination: Destination, source: 
         )
         yield undecided(config, reason, destination.value)
         return
-    refused, open_question = _verdict(candidates, CREATE, source, destination.region, prefixes)
+    refused, open_question = _verdict(model, candidates, CREATE, source, destination.region, prefixes)
     if refused and definite:
         yield match(
             config,
@@ -132,4 +136,4 @@ def check_replication_destination_not_permitted(model: Model, ctx: CheckContext)
             for destination in rule.destinations:
                 if destination.account is None or destination.account == source:
                     continue  # same-account replication needs no registry policy
-                yield from _destination_findings(config, rule, destination, source, found)
+                yield from _destination_findings(model, config, rule, destination, source, found)
