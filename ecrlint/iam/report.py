@@ -32,7 +32,7 @@ class Reporter:
     def __init__(self) -> None:
         self._matches: dict[tuple, list[tuple[StatementView, Callable[[str], str], ModelObject, str]]] = {}
         self._undecided: dict[tuple, Undecided] = {}
-        self._outcomes: dict[tuple[int, int], set[str | None]] = {}
+        self._outcomes: dict[tuple[int, int], set[tuple[str, ...]]] = {}
 
     def saw(self, views: Iterable[StatementView]) -> None:
         for view in views:
@@ -50,12 +50,12 @@ class Reporter:
     def results(self) -> Iterator[Result]:
         for hits in self._matches.values():
             view, build, obj, pointer = hits[0]
-            outcomes = self._outcomes.get(view.origin, {None})
+            outcomes = self._outcomes.get(view.origin, {()})
             branches = {v.branch for v, *_ in hits}
             if branches >= outcomes:
                 yield match(obj, build(view.statement.label()), view.value, pointer=pointer)
                 continue
-            seen: set[str | None] = set()
+            seen: set[tuple[str, ...]] = set()
             for hit_view, hit_build, hit_obj, hit_pointer in hits:
                 if hit_view.branch in seen:
                     continue

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..iam.variants import variants
 from ..model import LifecyclePolicy, Model, ModelObject, Repository, RepositoryCreationTemplate
-from ..values import Value
+from ..values import Value, when
 from .policy import Rule
 from .report import counterexample_details
 from .validate import Violation, evaluation_data, parse_text, validate
@@ -28,14 +28,14 @@ class PolicySource:
 
 @dataclass
 class PolicyVariant:
-    label: str | None  # the branch outcome, e.g. "condition IsProd is true"; None without branches
+    conditions: tuple[str, ...]  # the branch outcome, e.g. ("condition IsProd is true",); () without branches
     document: Value | None = None  # the parsed policy
     violations: list[Violation] = field(default_factory=list)
     data: dict[str, Any] | None = None  # plain policy, when valid and fully decided
     unresolved: str | None = None  # why it cannot be analysed
 
     def suffix(self) -> str:
-        return f" (when {self.label})" if self.label else ""
+        return when(self.conditions)
 
 
 def policy_sources(model: Model) -> Iterator[PolicySource]:
@@ -65,10 +65,10 @@ def _variants(source: PolicySource) -> list[PolicyVariant] | str:
     if outcomes is None:
         return "the lifecycle policy depends on too many conditions"
     out: list[PolicyVariant] = []
-    for label, value in outcomes:
+    for conditions, value in outcomes:
         if value is None:
             continue  # the policy is absent in this outcome
-        variant = PolicyVariant(label)
+        variant = PolicyVariant(conditions)
         if value.is_unknown:
             variant.unresolved = value.unknown_reason() or "the lifecycle policy is unresolved"
             out.append(variant)

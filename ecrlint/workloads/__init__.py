@@ -2,7 +2,6 @@
 
 One module per job:
 
-- `outcomes`: the values a possibly conditional attribute can take;
 - `text`: scripts (buildspecs, user data, Dockerfiles) as numbered lines with exact spans;
 - `commands`: what a line of such a script does (`aws ecr get-login`, `docker push`, an agent install);
 - `consumers`: every image reference a workload names (ECS containers, Lambda, CodeBuild);

@@ -15,7 +15,7 @@ from ecrlint.model.objects import (
     CodeBuildProject,
     PublicRepository,
 )
-from ecrlint.values import Value
+from ecrlint.values import Value, when
 
 
 def _marker_pattern(markers: Iterable[str]) -> re.Pattern[str] | None:
@@ -51,13 +51,6 @@ def _tag_values(tags: Value | None) -> list[tuple[str, str, Value]]:
     else:
         found.append(("tags", "tags", tags))
     return found
-
-
-def _outcomes(value: Value) -> list[tuple[str | None, Value]]:
-    """The value, or each option of a conditional value with its branch."""
-    if value.is_branches:
-        return [(b.condition, b.value) for b in value.data.options if b.value.data is not None]
-    return [(None, value)]
 
 
 _PUBLIC_PUSH = re.compile(
@@ -101,13 +94,15 @@ def check_public_repository_internal_image(model: Model, ctx: CheckContext) -> I
         for label, pointer, field_value in fields:
             if field_value is None or pattern is None:
                 continue
-            for branch, value in _outcomes(field_value):
-                when = f" (when {branch})" if branch else ""
+            for conditions, value in field_value.outcomes():
+                if value.data is None and conditions:
+                    continue  # that branch leaves the field out
+                branch = when(conditions)
                 text, exact = scalar_text(value)
                 if text is None:
                     if value.is_unknown or value.is_branches:
                         reason = value.unknown_reason()
-                        yield undecided(repo, f"{label} of public repository is undecided{when}: {reason}", value)
+                        yield undecided(repo, f"{label} of public repository is undecided{branch}: {reason}", value)
                     continue
                 hits = sorted({m.group(1).lower() for m in pattern.finditer(_split_words(text))})
                 if hits:
@@ -115,12 +110,12 @@ def check_public_repository_internal_image(model: Model, ctx: CheckContext) -> I
                     yield match(
                         repo,
                         f"ECR Public repository {repo.display_name()} is readable by anyone, yet its {label} "
-                        f'"{shown}" contains internal marker(s) {", ".join(hits)}{when}',
+                        f'"{shown}" contains internal marker(s) {", ".join(hits)}{branch}',
                         value,
                         pointer=pointer,
                     )
                 elif not exact:
-                    yield undecided(repo, f"{label} of public repository is only partly known{when}: {text}", value)
+                    yield undecided(repo, f"{label} of public repository is only partly known{branch}: {text}", value)
         name, exact = scalar_text(repo.name) if repo.name is not None else (None, False)
         if name and exact and name.lower() in pushers:
             builds = ", ".join(sorted(set(pushers[name.lower()])))

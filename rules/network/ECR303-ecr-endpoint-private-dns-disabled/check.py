@@ -12,7 +12,7 @@ from ecrlint.model.objects import DnsRecord
 from ecrlint.network.report import Result
 from ecrlint.network.services import ECR_API, ECR_DKR
 from ecrlint.network.topology import Endpoint, network_of
-from ecrlint.values import Branches, Unknown, Value
+from ecrlint.values import Unknown, Value, when
 
 ABSENT_NOTE = " (attribute absent: AWS default assumed)"
 
@@ -29,23 +29,18 @@ _DNS_EFFECT = {
 }
 
 
-def _flag_outcomes(value: Value | None, conditions: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], object]]:
-    """(conditions, True | False | reason text) for a boolean attribute; absent and null are False."""
+def _flag(value: Value | None) -> object:
+    """True | False | reason text, for one outcome of a boolean attribute; absent and null are False."""
     if value is None or value.data is None:
-        return [(conditions, False)]
+        return False
     data = value.data
     if isinstance(data, bool):
-        return [(conditions, data)]
+        return data
     if isinstance(data, str) and data.lower() in ("true", "false"):
-        return [(conditions, data.lower() == "true")]
-    if isinstance(data, Branches):
-        found: list[tuple[tuple[str, ...], object]] = []
-        for branch in data.options:
-            found.extend(_flag_outcomes(branch.value, (*conditions, branch.condition)))
-        return found
+        return data.lower() == "true"
     if isinstance(data, Unknown):
-        return [(conditions, data.reason)]
-    return [(conditions, "the value is not a boolean")]
+        return data.reason
+    return "the value is not a boolean"
 
 
 # The names a private hosted zone must answer for the endpoint to stand in for private DNS.
@@ -93,7 +88,7 @@ def check_ecr_endpoint_private_dns_disabled(model: Model, ctx: CheckContext) -> 
             )
             continue
         value = endpoint.obj.private_dns_enabled
-        outcomes = _flag_outcomes(value)
+        outcomes = [(c, _flag(v)) for c, v in value.outcomes()] if value is not None else [((), False)]
         disabled = [conditions for conditions, state in outcomes if state is False]
         reasons = [state for _, state in outcomes if isinstance(state, str)]
         if not disabled:
@@ -104,13 +99,10 @@ def check_ecr_endpoint_private_dns_disabled(model: Model, ctx: CheckContext) -> 
         effect = _DNS_EFFECT[endpoint.service.name].format(
             region=endpoint.service.region or "<region>", suffix=endpoint.service.dns_suffix
         )
-        when = ""
-        if disabled[0]:
-            when = " when " + " or ".join(" and ".join(c) for c in disabled)
         yield match(
             endpoint.obj,
             f"{endpoint.address} ({endpoint.service.name}) has private DNS disabled"
-            f"{ABSENT_NOTE if absent else ''}{when}: {effect}. Set private DNS enabled",
+            f"{ABSENT_NOTE if absent else ''}{when(*disabled)}: {effect}. Set private DNS enabled",
             value if value is not None and value.data is not None else None,
             pointer="private_dns_enabled",
         )

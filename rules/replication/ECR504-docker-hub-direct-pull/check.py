@@ -16,11 +16,10 @@ from ecrlint.graph import unit_of
 from ecrlint.images import DOCKER_HUB, UNKNOWN, parse_image
 from ecrlint.model import Model
 from ecrlint.model.objects import BuildSpecFile, CodeBuildProject, Ec2Instance, Ec2LaunchTemplate, PullThroughCacheRule
-from ecrlint.values import Value
+from ecrlint.values import Value, when
 from ecrlint.workloads.buildspecs import inline_script
 from ecrlint.workloads.commands import builds
 from ecrlint.workloads.consumers import ImageUse, Unreadable, workload_images
-from ecrlint.workloads.outcomes import when
 from ecrlint.workloads.text import code_lines
 
 DOCKER_HUB_UPSTREAMS = frozenset({"registry-1.docker.io", "docker.io", "index.docker.io"})
@@ -113,7 +112,7 @@ def check_docker_hub_direct_pull(model: Model, ctx: CheckContext) -> Iterator[Ma
             continue
         yield match(
             use.obj,
-            f"{use.what} pulls {use.written} from Docker Hub directly{when(use.condition)}: Docker Hub limits pull "
+            f"{use.what} pulls {use.written} from Docker Hub directly{when(use.conditions)}: Docker Hub limits pull "
             f"rates and the image can change or disappear upstream, with no private copy; {_advice(use, caches)}",
             use.value,
             pointer=use.pointer,

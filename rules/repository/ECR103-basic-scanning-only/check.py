@@ -21,7 +21,7 @@ from ecrlint.model.objects import (
     ReplicationConfiguration,
     Repository,
 )
-from ecrlint.values import Branches, Unknown, Value
+from ecrlint.values import Unknown, Value, when
 
 BASIC = "BASIC"
 ENHANCED = "ENHANCED"
@@ -29,20 +29,6 @@ CONTINUOUS = "CONTINUOUS_SCAN"
 ABSENT_NOTE = " (attribute absent: AWS default assumed)"
 
 Result = Match | Undecided
-
-
-def _outcomes(value: Value | None, conditions: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Value | None]]:
-    """Each outcome of a possibly conditional value, with the conditions it holds under."""
-    if value is not None and isinstance(value.data, Branches):
-        found: list[tuple[tuple[str, ...], Value | None]] = []
-        for branch in value.data.options:
-            found.extend(_outcomes(branch.value, (*conditions, branch.condition)))
-        return found
-    return [(conditions, value)]
-
-
-def _when(conditions: tuple[str, ...]) -> str:
-    return " when " + " and ".join(conditions) if conditions else ""
 
 
 def _continuous(rules: Value | None) -> tuple[bool | None, str | None]:
@@ -58,7 +44,7 @@ def _continuous(rules: Value | None) -> tuple[bool | None, str | None]:
             if not rule.is_map:
                 undecided_reason = undecided_reason or (rule.unknown_reason() or "a scanning rule is not known")
             continue
-        for _, outcome in _outcomes(frequency):
+        for _, outcome in frequency.outcomes() if frequency is not None else [((), None)]:
             if outcome is None or outcome.data is None:
                 continue
             if isinstance(outcome.data, Unknown):
@@ -74,7 +60,7 @@ def _continuous(rules: Value | None) -> tuple[bool | None, str | None]:
 
 def _check_configuration(config: RegistryScanningConfiguration) -> Iterator[Result]:
     scan_type = config.scan_type
-    for conditions, value in _outcomes(scan_type):
+    for conditions, value in scan_type.outcomes() if scan_type is not None else [((), None)]:
         if value is None or value.data is None:
             text, is_default = BASIC, True
         elif isinstance(value.data, Unknown):
@@ -87,7 +73,7 @@ def _check_configuration(config: RegistryScanningConfiguration) -> Iterator[Resu
         if text == BASIC:
             yield match(
                 config,
-                f"registry scanning configuration {config.address} uses BASIC scanning{note}{_when(conditions)}: "
+                f"registry scanning configuration {config.address} uses BASIC scanning{note}{when(conditions)}: "
                 "only operating system packages are scanned, on push or on request, and stored images are never "
                 "re-evaluated. Use ENHANCED with a CONTINUOUS_SCAN rule",
                 where,
@@ -101,7 +87,7 @@ def _check_configuration(config: RegistryScanningConfiguration) -> Iterator[Resu
                 yield match(
                     config,
                     f"registry scanning configuration {config.address} uses ENHANCED scanning without a "
-                    f"CONTINUOUS_SCAN rule{_when(conditions)}: images are scanned when pushed only, so "
+                    f"CONTINUOUS_SCAN rule{when(conditions)}: images are scanned when pushed only, so "
                     "vulnerabilities published later go unnoticed in images already deployed. Give the "
                     "repositories you deploy from a CONTINUOUS_SCAN rule",
                     where,

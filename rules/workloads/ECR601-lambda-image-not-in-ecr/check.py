@@ -10,14 +10,14 @@ from ecrlint.iam.arns import scalar_text
 from ecrlint.images import PRIVATE, UNKNOWN, ImageRef
 from ecrlint.model import Model
 from ecrlint.model.objects import LambdaFunction
+from ecrlint.values import when
 from ecrlint.workloads.consumers import ImageUse, label, lambda_images
-from ecrlint.workloads.outcomes import outcomes, when
 
 
 def _is_image_function(function: LambdaFunction) -> bool | None:
     """Whether the function is packaged as an image (None: the package type is not known)."""
     answers = []
-    for _, value in outcomes(function.package_type):
+    for _, value in function.package_type.outcomes() if function.package_type is not None else []:
         answers.append(value.data == "Image" if value.is_known else None)
     if any(a is True for a in answers):
         return True
@@ -38,7 +38,7 @@ def _same_region(function: LambdaFunction, image: ImageRef) -> bool | None:
 
 
 def _findings(function: LambdaFunction, use: ImageUse) -> Iterator[Match | Undecided]:
-    image, branch = use.image, when(use.condition)
+    image, branch = use.image, when(use.conditions)
     name = label(function)
     if image is None:
         yield match(

@@ -23,7 +23,6 @@ from ecrlint.model import Model
 from ecrlint.model.objects import EcsTaskDefinition, EksNodeGroup, IamRole
 from ecrlint.values import Value
 from ecrlint.workloads.consumers import ImageUse, Unreadable, label, task_images
-from ecrlint.workloads.outcomes import outcomes
 from ecrlint.workloads.permissions import PULL_ACTIONS, role_verdict
 
 NEEDS_EXECUTION_ROLE = frozenset({"FARGATE", "EXTERNAL"})
@@ -35,7 +34,7 @@ def _compatibilities(task: EcsTaskDefinition) -> set[str] | None:
     if value is None:
         return {"EC2"}
     found: set[str] = set()
-    for _, option in outcomes(value):
+    for _, option in value.outcomes() if value is not None else []:
         if not option.is_list:
             return None
         for item in option.data:

@@ -13,9 +13,9 @@ from ecrlint.findings import Match, Undecided
 from ecrlint.images import ImageRef, parse_image
 from ecrlint.model import Model
 from ecrlint.model.objects import Dockerfile
+from ecrlint.values import when
 from ecrlint.workloads.consumers import Unreadable, workload_images
 from ecrlint.workloads.dockerfiles import base_images
-from ecrlint.workloads.outcomes import when
 
 FIX = (
     "what runs changes whenever the tag is moved, and a rollback cannot name the old image; pin a version tag "
@@ -43,7 +43,7 @@ def check_mutable_image_reference(model: Model, ctx: CheckContext) -> Iterator[M
         elif mutable:
             yield match(
                 use.obj,
-                f"{use.what} refers to image {use.written} {problem(use.image)}{when(use.condition)}: {FIX}",
+                f"{use.what} refers to image {use.written} {problem(use.image)}{when(use.conditions)}: {FIX}",
                 use.value,
                 pointer=use.pointer,
             )
