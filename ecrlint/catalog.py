@@ -103,7 +103,7 @@ def _line_of(path: str, key: str) -> int:
     return 1
 
 
-def load_rule(path: str, validate: bool = True, shipped: bool = False) -> Rule:
+def load_rule(path: str, validate: bool = True) -> Rule:
     """One rule file. The shipped rules are validated by the test suite, so users' runs skip that."""
     data = _load_yaml(path)
     if not isinstance(data, dict):
@@ -129,7 +129,7 @@ def load_rule(path: str, validate: bool = True, shipped: bool = False) -> Rule:
     if os.path.basename(folder) != expected:
         raise CatalogError(f"{path}:1: rule folder must be named {expected}")
     if data.get("check") is not None:
-        _validate_check(path, str(data["check"]), folder, shipped)
+        _validate_check(path, str(data["check"]), folder)
     if validate and isinstance(data.get("query"), str):
         _validate_query(path, data["query"], data.get("message"))
     return Rule(
@@ -155,16 +155,12 @@ def load_rule(path: str, validate: bool = True, shipped: bool = False) -> Rule:
     )
 
 
-def _validate_check(path: str, check: str, folder: str, shipped: bool) -> None:
-    """A shipped rule's check is a function of ecrlint; anyone else's is a function in a Python file
-    of the rule's own folder, imported by path: never a module name, which would import whatever
-    the working directory or the installed packages hold under that name."""
+def _validate_check(path: str, check: str, folder: str) -> None:
+    """A check is a function in a Python file of the rule's own folder, imported by path: never a
+    module name, which would import whatever the working directory or the installed packages hold
+    under that name. Shipped rules and custom rules are loaded the same way."""
     where = f"{path}:{_line_of(path, 'check')}"
     target, _, function = check.partition(":")
-    if shipped:
-        if not target.startswith("ecrlint.") or not function.isidentifier():
-            raise CatalogError(f"{where}: check: a shipped rule's check must be a function of ecrlint")
-        return
     if not _CHECK_FILE.match(target) or not function.isidentifier():
         raise CatalogError(
             f"{where}: check: {check!r} must name a Python file in the rule's folder and a function in it,"
@@ -206,7 +202,7 @@ def _query_position(path: str, line: int, col: int) -> tuple[int, int]:
 
 
 def check_file(folder: str, check: str) -> str | None:
-    """The Python file a custom rule's `check:` names, when it is a file of the rule's own folder."""
+    """The Python file a rule's `check:` names, when it is a file of the rule's own folder."""
     target = check.partition(":")[0]
     if not _CHECK_FILE.match(target):
         return None
@@ -258,7 +254,7 @@ def load_catalog(
             raise CatalogError(f"{directory}: rules directory not found")
         shipped = directory == builtin
         for path in _rule_files(directory):
-            rule = load_rule(path, validate=not shipped or validate_builtin, shipped=shipped)
+            rule = load_rule(path, validate=not shipped or validate_builtin)
             if rule.check is not None and not shipped and not python_rules:
                 _refuse_python(rule, directory)
             rules.append(rule)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .findings import Match, Scenario, Undecided
@@ -76,25 +77,32 @@ def scenario_of(obj: ModelObject) -> Scenario | None:
 
 
 def load_check(rule: Rule) -> Callable:
-    """The function a rule's `check:` names. A shipped rule's is imported from ecrlint; any other
-    rule's is loaded from the Python file in its own folder, by path (the loader checks that at
-    load time and again here), so no module of the working directory or of the installed packages
-    is ever imported on a rule file's say."""
-    import importlib
-    import importlib.util
-
-    from .catalog import CatalogError, check_file, is_shipped
+    """The function a rule's `check:` names, loaded from the Python file in the rule's own folder,
+    by path (the loader checks that at load time and again here): shipped rules and custom rules
+    alike, so no module of the working directory or of the installed packages is ever imported on
+    a rule file's say. Rule folders are named `<ID>-<name>`, which is no module name anyway."""
+    from .catalog import CatalogError, check_file
 
     target, _, function = (rule.check or "").partition(":")
     where = f"{rule.folder}/rule.yaml"
     if not target.endswith(".py"):
-        if not (target.startswith("ecrlint.") and is_shipped(rule)):
-            raise CatalogError(f"{where}: check: {rule.check!r} is not a Python file of the rule's folder")
-        return getattr(importlib.import_module(target), function)
+        raise CatalogError(f"{where}: check: {rule.check!r} is not a Python file of the rule's folder")
     path = check_file(rule.folder, rule.check or "")
     if path is None:
         raise CatalogError(f"{where}: check: {target} is not a file in {rule.folder}")
-    name = f"ecrlint_rule_{rule.id}_{target[:-3]}"
+    module = load_rule_file(path, f"ecrlint_rule_{rule.id}_{target[:-3]}", where)
+    found = getattr(module, function, None)
+    if not callable(found):
+        raise CatalogError(f"{where}: check: {path} has no function {function}")
+    return found
+
+
+def load_rule_file(path: str, name: str, where: str) -> ModuleType:
+    """Execute the Python file `path` of a rule folder as module `name`; an error names `where`."""
+    import importlib.util
+
+    from .catalog import CatalogError
+
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise CatalogError(f"{where}: check: cannot load {path}")
@@ -108,7 +116,20 @@ def load_check(rule: Rule) -> Callable:
     except BaseException:
         sys.modules.pop(name, None)
         raise
-    found = getattr(module, function, None)
-    if not callable(found):
-        raise CatalogError(f"{where}: check: {path} has no function {function}")
-    return found
+    return module
+
+
+def shipped_rule_file(rule_id: str, filename: str) -> ModuleType:
+    """A Python file of a shipped rule's folder other than a check (the wording of ECR901/902)."""
+    import os
+
+    from .catalog import builtin_rules_dir
+
+    for group in sorted(os.listdir(builtin_rules_dir())):
+        directory = os.path.join(builtin_rules_dir(), group)
+        for folder in sorted(os.listdir(directory)) if os.path.isdir(directory) else ():
+            if folder.startswith(f"{rule_id}-"):
+                path = os.path.join(directory, folder, filename)
+                where = os.path.join(directory, folder, "rule.yaml")
+                return load_rule_file(path, f"ecrlint_rule_{rule_id}_{filename[:-3]}", where)
+    raise LookupError(f"no shipped rule {rule_id}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable
 
@@ -128,8 +127,7 @@ def evaluate(
     computed in the background)."""
     findings: list[Finding] = []
     undecided: list[tuple[str, Undecided]] = []
-    last_use = {rule.check.partition(":")[0]: n for n, rule in enumerate(rules) if rule.check and not rule.engine}
-    for n, rule in enumerate(rules):
+    for rule in rules:
         if rule.engine is not None:
             continue  # produced by its pipeline stage, not here
         if before_rule is not None:
@@ -146,8 +144,9 @@ def evaluate(
                 findings.append(finding_from(rule.id, rule.name, rule.severity, item))
             elif isinstance(item, Undecided):
                 undecided.append((rule.id, item))
-        if rule.check and last_use.get(rule.check.partition(":")[0]) == n:
-            _release(rule.check.partition(":")[0])
+    # What the rules computed and shared (policy analyses, the network, lifecycle answers) lives on the
+    # model for this evaluation only: dropped now, so it does not stay in memory while output is written.
+    model.forget_derived()
     undecided.extend(("ECR900", record) for record in not_analysed(model))
     from .scenarios import merge_findings, merge_undecided
 
@@ -155,16 +154,6 @@ def evaluate(
     undecided = merge_undecided(undecided)
     undecided.sort(key=lambda pair: (pair[1].span.path, pair[1].span.start_line, pair[0], pair[1].reason))
     return findings, undecided
-
-
-def _release(module_name: str) -> None:
-    """Let a check module drop what it kept for its rules once the last of them has run (a module
-    may define `release()`); on a large tree that memory is better given to the rules still to run."""
-    if not module_name.startswith("ecrlint."):
-        return  # a custom rule's module: its functions are its own business
-    release = getattr(importlib.import_module(module_name), "release", None)
-    if release is not None:
-        release()
 
 
 def set_unique(findings: list[Finding]) -> list[Finding]:
@@ -175,13 +164,6 @@ def set_unique(findings: list[Finding]) -> list[Finding]:
             seen.add(key)
             out.append(f)
     return out
-
-
-def diagnostics_check(model: Model, ctx: CheckContext):
-    """ECR900: every input that could not be read or parsed, where the parser stopped."""
-    for diagnostic in model.diagnostics:
-        if isinstance(diagnostic, Diagnostic) and diagnostic.rule_id == "ECR900" and not diagnostic.undecided:
-            yield Match(message=diagnostic.message, span=diagnostic.span, address=diagnostic.address)
 
 
 def not_analysed(model: Model) -> list[Undecided]:

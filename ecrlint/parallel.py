@@ -5,8 +5,9 @@ each hands its `AdapterResult` back pickled, and the parent merges them where a 
 them. Should a child fail in any way, the parent models those files itself, so `--jobs` never
 changes what a run reports.
 
-The lifecycle questions (ECR402-404) are answered per distinct policy, by the exact analysis and,
-where it cannot prove its counterexample minimal, a deterministic search. Workers answer them while
+The lifecycle questions (ECR402-404, listed by `lifecycle.questions`) are answered per distinct
+policy, by the exact analysis and, where it cannot prove its counterexample minimal, a deterministic
+search. Workers answer them while
 this process runs the rules before the lifecycle ones; the answers are handed to the run's cache
 before the first lifecycle rule, so the checks that ask find them (and kept on disk for later runs). The answers do not depend on
 which process computed them, so the output is byte-identical whatever `--jobs` is.
@@ -20,44 +21,27 @@ import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 
-from .cache import content_key, current
+from .cache import current
 from .checks import Options
 from .model import Model
 
 MIN_TASKS = 16  # below this, starting a worker costs more than it saves
 
 
-def _question_tasks(model: Model, options: Options) -> list[tuple[str, tuple, tuple]]:
-    from .lifecycle.checks import _analysable
-    from .lifecycle.properties import _key
-
-    protected = tuple(options.protected_tags)
-    budget = options.lifecycle_budget
-    histories = options.lifecycle_histories
-    tasks: dict[tuple[str, str], tuple[str, tuple, tuple]] = {}
-    for _source, variant, _reason in _analysable(model):
-        if variant is None:
-            continue
-        key = _key(variant.data)
-        questions = {
-            "402": ((key, *protected, str(budget), histories), (key, protected, budget, histories)),
-            "403": ((key, str(budget)), (key, budget)),
-            "404": ((key, str(budget), histories), (key, budget, histories)),
-        }
-        for question, (cache_parts, call_args) in questions.items():
-            tasks[(question, content_key(question, *cache_parts))] = (question, cache_parts, call_args)
-    return [tasks[k] for k in sorted(tasks)]
+def _by_policy(questions: list) -> list[list]:
+    """The questions grouped per policy, so that one worker answers them all with one tag space."""
+    groups: dict[str, list] = {}
+    for question in questions:
+        groups.setdefault(question.args[0], []).append(question)
+    return list(groups.values())
 
 
-def _answer(task: tuple[str, tuple, tuple]):
-    """The outcome, and whether computing it needed the search (only those are worth a disk entry)."""
-    from .lifecycle.properties import _can_empty, _never_applies, _protected_tags
-    from .lifecycle.search import searches_run
+def _answer(questions: list) -> list:
+    """(outcome, whether it needed the search) for each of one policy's questions."""
+    from .lifecycle.properties import Answers
 
-    question, _parts, args = task
-    before = searches_run()
-    outcome = {"402": _protected_tags, "403": _never_applies, "404": _can_empty}[question](*args)
-    return outcome, searches_run() != before
+    memo = Answers()
+    return [question.answer(memo) for question in questions]
 
 
 def _context():
@@ -72,9 +56,9 @@ class Prefetch:
     did not arrive are computed by the checks that ask for them, as with `--jobs 1`.
     """
 
-    def __init__(self, pool: ProcessPoolExecutor, tasks: list, answers) -> None:
+    def __init__(self, pool: ProcessPoolExecutor, groups: list, answers) -> None:
         self._pool = pool
-        self._tasks = tasks
+        self._groups = groups
         self._answers = answers
 
     def collect(self) -> None:
@@ -83,8 +67,9 @@ class Prefetch:
             return
         cache = current()
         try:
-            for task, (outcome, _searched) in zip(self._tasks, self._answers):
-                cache.put_json("lifecycle", content_key(task[0], *task[1]), outcome.to_json())
+            for group, outcomes in zip(self._groups, self._answers):
+                for question, (outcome, _searched) in zip(group, outcomes):
+                    cache.put_json("lifecycle", question.key, outcome.to_json())
         except Exception:  # noqa: BLE001 - a broken pool: the checks compute what is missing
             pass
         finally:
@@ -102,22 +87,25 @@ def start_prefetch(model: Model, options: Options, jobs: int) -> Prefetch | None
     running the other rules); None when there is too little to gain or no worker can start."""
     if jobs < 2:
         return None
+    from .lifecycle import questions
+
     cache = current()
-    pending = [t for t in _question_tasks(model, options) if cache.get("lifecycle", content_key(t[0], *t[1])) is None]
+    pending = [q for q in questions(model, options) if cache.get("lifecycle", q.key) is None]
     if len(pending) < MIN_TASKS:
         return None
-    workers = max(1, min(jobs - 1, len(pending), (os.cpu_count() or 1) - 1))
+    groups = _by_policy(pending)
+    workers = max(1, min(jobs - 1, len(groups), (os.cpu_count() or 1) - 1))
     # Forked workers share this process's memory until something writes to it. The collector's passes
     # would (they touch every object), so the objects that exist now are moved out of its sight.
     gc.freeze()
     try:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
-        answers = pool.map(_answer, pending, chunksize=max(1, len(pending) // (workers * 8)))
+        answers = pool.map(_answer, groups, chunksize=max(1, len(groups) // (workers * 8)))
     except (OSError, RuntimeError):
         return None
     finally:
         gc.unfreeze()
-    return Prefetch(pool, pending, answers)
+    return Prefetch(pool, groups, answers)
 
 
 def start_in_child(function, *args):

@@ -7,7 +7,6 @@ Rendering and exit codes stay in the CLI.
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field, replace
 
 from .catalog import Rule, load_catalog
@@ -114,20 +113,6 @@ def _summary_counts(discovery, read_quiet: dict[str, int]) -> tuple[int, dict[st
     return len(discovery.files) - sum(read_quiet.values()), dict(sorted(skipped.items()))
 
 
-LIFECYCLE_QUESTIONS = ("ECR402", "ECR403", "ECR404")
-
-
-def _release_analyses(model) -> None:
-    """Forget what the rules computed and kept for each other, once all of them have run, so it does
-    not stay in memory while the output is written. Each check module already released its own after
-    its last rule (`engine._release`); the policy analyses that later modules asked for again, and the
-    model's shared indexes, remain."""
-    model.forget_derived()
-    iam_checks = sys.modules.get("ecrlint.iam.checks")
-    if iam_checks is not None:
-        iam_checks.forget_analyses()
-
-
 def run(settings: Settings, catalog: list[Rule] | None = None) -> RunResult:
     from .cache import Cache, using
 
@@ -212,18 +197,19 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
         project_root=project_root(settings, cwd),
         cwd=cwd,
     )
+    from .lifecycle import QUESTION_RULES
+
     prefetched = None
-    if any(r.id in LIFECYCLE_QUESTIONS for r in rules):
+    if any(r.id in QUESTION_RULES for r in rules):
         from .parallel import start_prefetch
 
         prefetched = start_prefetch(model, settings.options, jobs)
     try:
-        before = (lambda rule: prefetched.collect() if rule.id.startswith("ECR4") else None) if prefetched else None
+        before = (lambda rule: prefetched.collect() if rule.id in QUESTION_RULES else None) if prefetched else None
         findings, undecided = evaluate(rules, model, settings.options, before_rule=before)
     finally:
         if prefetched is not None:
             prefetched.close()
-    _release_analyses(model)
     if adapted.relocations:
         from .relocate import relocate_findings, relocate_undecided
 

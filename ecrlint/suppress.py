@@ -341,15 +341,16 @@ def apply_suppressions(
     hygiene: list[Finding] = []
     resolved: list[tuple[Directive, str, str]] = []  # (directive, name as written, rule id)
     by_id = {r.id: r for r in catalog}
+    unused, unknown = _wording("ECR901"), _wording("ECR902")
     for directive in directives:
         if not directive.names and directive.origin == "ecrlint":  # `# ecrlint:ignore` alone silences nothing
-            hygiene.append(_hygiene(by_id, "ECR901", directive.span, "suppression names no rule: add the rule id"))
+            hygiene.append(_hygiene(by_id, "ECR901", directive.span, unused.no_rule_named()))
         if directive.expires and directive.expires < today:
             continue  # an expired tfsec/Trivy ignore is off in those tools too
         for name in directive.names:
             rule_ids = _resolve(name, directive, catalog)
             if rule_ids is None:
-                hygiene.append(_hygiene(by_id, "ECR902", directive.span, f"suppression names unknown rule {name!r}"))
+                hygiene.append(_hygiene(by_id, "ECR902", directive.span, unknown.unknown_rule(name)))
                 continue
             resolved.extend((directive, name, rule_id) for rule_id in rule_ids)
     out: list[Finding] = []
@@ -365,23 +366,18 @@ def apply_suppressions(
         if directive.foreign:
             continue  # whether it still matches is the other tool's business
         if directive.misplaced:
-            hygiene.append(
-                _hygiene(by_id, "ECR901", directive.span, "ignore-file has no effect below the top of the file")
-            )
+            hygiene.append(_hygiene(by_id, "ECR901", directive.span, unused.misplaced_ignore_file()))
             continue
         if rule_id in selected and rule_id not in directive.used:
-            what = {"inline": "inline suppression", "metadata": "metadata suppression", "config": "config ignore"}
-            hygiene.append(
-                _hygiene(
-                    by_id,
-                    "ECR901",
-                    directive.span,
-                    f"unused {what.get(directive.kind, 'suppression')} of {rule_id}"
-                    + (f" ({name})" if name != rule_id else "")
-                    + ": it matches no finding",
-                )
-            )
+            hygiene.append(_hygiene(by_id, "ECR901", directive.span, unused.unused(directive.kind, rule_id, name)))
     return SuppressionResult(out, hygiene)
+
+
+def _wording(rule_id: str):
+    """The messages of ECR901 or ECR902, from the rule's folder (`messages.py`)."""
+    from .checks import shipped_rule_file
+
+    return shipped_rule_file(rule_id, "messages.py")
 
 
 def _hygiene(by_id: dict[str, Rule], rule_id: str, span: Span, message: str) -> Finding:
@@ -482,13 +478,9 @@ def apply_baseline(
                 finding = replace(finding, suppressions=(Suppression("baseline", "in baseline"),))
         out.append(finding)
     by_id = {r.id: r for r in catalog}
+    unused = _wording("ECR901")
     stale = [
-        _hygiene(
-            by_id,
-            "ECR901",
-            Span(baseline_path, 1, 1, 1, 1),
-            f"stale baseline entry: {e['rule']} on {e.get('address') or 'the file'} in {e['path']} no longer occurs",
-        )
+        _hygiene(by_id, "ECR901", Span(baseline_path, 1, 1, 1, 1), unused.stale_baseline_entry(e))
         for key, e in sorted(wanted.items())
         if key not in used
         and (selected is None or e["rule"] in selected)

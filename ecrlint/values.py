@@ -170,11 +170,30 @@ class Value:
             return json.dumps(to_json(self), sort_keys=True)
         return str(data)
 
+    def outcomes(self) -> list[tuple[tuple[str, ...], Value]]:
+        """Each value this one can take, with the branch conditions it is taken under: `((), self)`
+        for a value without branches. Nested branches are followed, so an option that is itself
+        conditional gives one outcome per inner option, under both conditions. Every rule
+        enumerates branches this way and names them with `when`."""
+        if not isinstance(self.data, Branches):
+            return [((), self)]
+        found: list[tuple[tuple[str, ...], Value]] = []
+        for branch in self.data.options:
+            found.extend(((branch.condition, *inner), value) for inner, value in branch.value.outcomes())
+        return found
+
     def with_trace(self, step: str) -> Value:
         return replace(self, trace=(step, *self.trace))
 
     def at(self, span: Span) -> Value:
         return replace(self, span=span)
+
+
+def when(*alternatives: tuple[str, ...]) -> str:
+    """The words naming the branches a finding holds in, appended to its message: `" (when A and B)"`,
+    `" (when A, or when C)"` for several outcomes; empty for a value without branches."""
+    named = [" and ".join(conditions) for conditions in alternatives if conditions]
+    return f" (when {', or when '.join(named)})" if named else ""
 
 
 def known(data: Any, span: Span, **kw: Any) -> Value:

@@ -135,3 +135,18 @@ def is_external(principal: Principal, owner: Owner) -> bool | None:
 
 def external_accounts(accounts: Iterable[str], owner: Owner) -> list[str]:
     return sorted(a for a in set(accounts) if owner.account is None or a != owner.account)
+
+
+def _known_text(value: Value | None) -> str | None:
+    return value.data if value is not None and value.is_known and isinstance(value.data, str) else None
+
+
+def registry_of(obj: ModelObject) -> tuple[str | None, str | None]:
+    """(account, Region) of the registry an object belongs to, each None when not known."""
+    return _known_text(obj.account_id), _known_text(obj.region)
+
+
+def registry_key(obj: ModelObject) -> tuple[str, ...]:
+    account, region = registry_of(obj)
+    # Where the account is not known, every such object may be in one registry: one group per run.
+    return ("?",) if account is None else (account, region or "?")

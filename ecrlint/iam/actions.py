@@ -20,8 +20,6 @@ LIST = "List"
 WRITE = "Write"
 PERMISSIONS_MANAGEMENT = "Permissions management"
 TAGGING = "Tagging"
-ACCESS_LEVELS = (READ, LIST, WRITE, PERMISSIONS_MANAGEMENT, TAGGING)
-
 #: access levels that only look (pull, describe, list)
 READ_LEVELS = frozenset({READ, LIST})
 #: access levels that change images, repositories or who may use them

@@ -33,7 +33,6 @@ RESTRICTED = "restricted"
 UNRESTRICTED = "unrestricted"
 UNKNOWN = "unknown"
 
-ORG_KEYS = frozenset({"aws:principalorgid", "aws:principalorgpaths", "aws:sourceorgid", "aws:sourceorgpaths"})
 ACCOUNT_KEYS = frozenset({"aws:principalaccount", "aws:sourceaccount"})
 ARN_KEYS = frozenset({"aws:sourcearn", "aws:principalarn"})
 #: the keys that, pinned, restrict who the caller can be

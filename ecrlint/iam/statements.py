@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..model.policy import PolicyDocument, Statement, parse_policy_document
-from ..values import Value
+from ..values import Value, when
 from . import actions as act
 from .arns import (
     covers_every_repository,
@@ -213,7 +213,7 @@ class StatementView:
 
     statement: Statement  # as in the document: its span and index locate findings
     concrete: Statement  # the statement with this outcome's branch values filled in
-    branch: str | None  # e.g. "condition IsProd is true"; None without branches
+    branch: tuple[str, ...]  # the conditions of this outcome, e.g. ("condition IsProd is true",); () without branches
     branched: bool  # the statement has more than one outcome
     effect: str | None  # Allow | Deny | None when undecided
     principals: list[Principal] | None  # None: no Principal element (identity policies)
@@ -239,7 +239,7 @@ class StatementView:
 
     def label(self) -> str:
         base = self.statement.label()
-        return f"{base} (when {self.branch})" if self.branch else base
+        return base + when(self.branch)
 
 
 def _effect(statement: Statement) -> tuple[str | None, str | None]:
@@ -262,12 +262,12 @@ def analyze_statement(statement: Statement) -> list[StatementView]:
     """A view per outcome of the statement's conditional values (one view when it has none)."""
     outcomes = variants(statement.value)
     if outcomes is None:
-        view = _view(statement, statement, None, False)
+        view = _view(statement, statement, (), False)
         view.problems.append("statement has too many conditional branches to check each")
         view.effect = None
         return [view]
-    if len(outcomes) == 1 and outcomes[0][0] is None:
-        return [_view(statement, statement, None, False)]
+    if len(outcomes) == 1 and not outcomes[0][0]:
+        return [_view(statement, statement, (), False)]
     views = []
     for label, concrete_value in outcomes:
         if concrete_value is None:
@@ -280,7 +280,7 @@ def analyze_statement(statement: Statement) -> list[StatementView]:
     return views
 
 
-def _view(statement: Statement, concrete: Statement, branch: str | None, branched: bool) -> StatementView:
+def _view(statement: Statement, concrete: Statement, branch: tuple[str, ...], branched: bool) -> StatementView:
     effect, effect_problem = _effect(concrete)
     principals: list[Principal] | None = None
     not_principal = False
@@ -344,11 +344,11 @@ class PolicyAnalysis:
         return [v for v in self.views if v.effect == ALLOW]
 
 
-def _document_outcomes(doc: PolicyDocument) -> list[tuple[str | None, PolicyDocument]] | None:
+def _document_outcomes(doc: PolicyDocument) -> list[tuple[tuple[str, ...], PolicyDocument]] | None:
     if doc.unknown_reason is None:
-        return [(None, doc)]
+        return [((), doc)]
     outcomes = variants(doc.value)
-    if outcomes is None or (len(outcomes) == 1 and outcomes[0][0] is None):
+    if outcomes is None or (len(outcomes) == 1 and not outcomes[0][0]):
         return None
     result = []
     for label, value in outcomes:
@@ -376,7 +376,7 @@ def analyze_policy(document: PolicyDocument | None) -> PolicyAnalysis:
             for view in analyze_statement(statement):
                 view.origin = (id(document), statement.index)
                 if doc_branch:
-                    view.branch = f"{doc_branch}; {view.branch}" if view.branch else doc_branch
+                    view.branch = (*doc_branch, *view.branch)
                     view.branched = True
                 views.append(view)
         analysis.views.extend(views)

@@ -62,19 +62,21 @@ def _substitute(value: Value, choice: dict[int, Branch]) -> Value | None:
     return value
 
 
-def variants(value: Value, limit: int = MAX_VARIANTS) -> list[tuple[str | None, Value | None]] | None:
-    """Every outcome of the branches in `value` as (label, concrete value); None when there are too many.
+def variants(value: Value, limit: int = MAX_VARIANTS) -> list[tuple[tuple[str, ...], Value | None]] | None:
+    """Every outcome of the branches anywhere in `value` as (conditions, concrete value); None when
+    there are too many.
 
-    The label joins the branch conditions (`condition IsProd is true`); it is None when the value
-    has no branches. Nested branches (a branch whose option holds another) are expanded in turn.
+    The conditions (`condition IsProd is true`, ...) are empty when the value has no branches;
+    `values.when` names them in messages, as for `Value.outcomes` (which follows the branches of
+    the value itself only). Nested branches (a branch whose option holds another) are expanded in turn.
     """
-    results: list[tuple[str | None, Value | None]] = []
+    results: list[tuple[tuple[str, ...], Value | None]] = []
     pending: list[tuple[tuple[str, ...], Value | None]] = [((), value)]
     while pending:
         labels, current = pending.pop(0)
         points = branch_points(current) if current is not None else []
         if not points:
-            results.append(("; ".join(labels) if labels else None, current))
+            results.append((labels, current))
             if len(results) > limit:
                 return None
             continue

@@ -26,7 +26,6 @@ from .tags import Entry
 
 REALISTIC = "realistic"
 ANY = "any"
-HISTORIES = (REALISTIC, ANY)
 
 
 def kind(tag: str, entries: Iterable[Entry]) -> frozenset[int]:

@@ -8,14 +8,15 @@ exact witness is reported; where the analysis cannot decide, the search alone an
 exact analysis proves that no counterexample exists, no search runs. ECR403 needs both: the selections prove the shadowing and the
 search finds no state in which the rule acts.
 
-Results are cached by the policy's content, so the four checks share one analysis per policy.
+Answers are kept per run by the policy's content (`Answers`, on the model), so the checks share
+one analysis per policy; `questions(model, options)` lists every question of a run, so that
+`--jobs` can answer them ahead in other processes (`parallel.start_prefetch`).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from .analysis import (
@@ -89,21 +90,123 @@ def _key(policy: dict[str, Any]) -> str:
     return json.dumps(policy, sort_keys=True, separators=(",", ":"), default=str)
 
 
-def _persisted(question: str, parts: tuple[str, ...], compute) -> Outcome:
+# What an `Answers` keeps. Each rule asks its own kind of question, one rule after the other, so an
+# answer is asked for again only while its rule runs (repositories sharing a policy); compiled
+# policies and tag spaces serve the three questions about one policy.
+KEPT_ANSWERS = 256
+KEPT_SHARED = 64
+
+
+class Answers:
+    """The lifecycle answers of one run, kept with its model (`answers(model)`): each question is
+    answered once per policy, and questions about one policy share its compiled form and tag space."""
+
+    def __init__(self) -> None:
+        self.outcomes: dict[str, Outcome] = {}
+        self._compiled: dict[str, CompiledPolicy] = {}
+        self._spaces: dict[tuple, tuple] = {}
+
+    def compiled(self, key: str) -> CompiledPolicy:
+        return _kept(self._compiled, key, lambda: compile_policy(json.loads(key)), KEPT_SHARED)
+
+    def space(self, policy: CompiledPolicy, protected: tuple[Entry, ...] = ()):
+        """The tag space of a policy, shared by the questions asked of it (ECR403 and ECR404 ask the same)."""
+
+        def build():
+            try:
+                return tag_space(policy, protected), None
+            except Undecidable as err:
+                return None, str(err)
+
+        return _kept(self._spaces, (policy, protected), build, KEPT_SHARED)
+
+
+def _kept(store: dict, key, build, limit: int):
+    """`store[key]`, built when missing; the oldest entry goes once `limit` are kept."""
+    if key not in store:
+        if len(store) >= limit:
+            del store[next(iter(store))]
+        store[key] = build()
+    return store[key]
+
+
+def answers(model) -> Answers:
+    """The run's answers, kept with its model."""
+    return model.derived("lifecycle.answers", lambda _model: Answers())
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of ECR402-404 about one policy. `parts` is everything the answer depends on, as
+    text (its key in the cache); `args` the same as the computation takes it."""
+
+    kind: str  # "402" | "403" | "404"
+    parts: tuple[str, ...]
+    args: tuple
+
+    @property
+    def key(self) -> str:
+        from ..cache import content_key
+
+        return content_key(self.kind, *self.parts)
+
+    def answer(self, memo: Answers | None = None) -> tuple[Outcome, bool]:
+        """The outcome, and whether computing it needed the search (only those are worth a disk entry)."""
+        compute = {"402": _protected_tags, "403": _never_applies, "404": _can_empty}[self.kind]
+        return compute(*self.args, memo or Answers())
+
+
+def _protected_question(key: str, protected: tuple[str, ...], budget: int, histories: str) -> Question:
+    return Question("402", (key, *protected, str(budget), histories), (key, protected, budget, histories))
+
+
+def _never_question(key: str, budget: int) -> Question:
+    return Question("403", (key, str(budget)), (key, budget))
+
+
+def _empty_question(key: str, budget: int, histories: str) -> Question:
+    return Question("404", (key, str(budget), histories), (key, budget, histories))
+
+
+def questions(model, options) -> list[Question]:
+    """Every question the lifecycle rules will ask of the model's policies, once each, in a fixed order."""
+    from .sources import analysable
+
+    protected = tuple(options.protected_tags)
+    budget, histories = options.lifecycle_budget, options.lifecycle_histories
+    found: dict[tuple[str, str], Question] = {}
+    for _source, variant, _reason in analysable(model):
+        if variant is None:
+            continue
+        key = _key(variant.data)
+        for question in (
+            _protected_question(key, protected, budget, histories),
+            _never_question(key, budget),
+            _empty_question(key, budget, histories),
+        ):
+            found[(question.kind, question.key)] = question
+    return [found[k] for k in sorted(found)]
+
+
+def _ask(question: Question, memo: Answers | None) -> Outcome:
+    """The answer to `question`: from this run's answers, the run's cache, or computed now."""
+    memo = memo if memo is not None else Answers()
+    return _kept(memo.outcomes, question.key, lambda: _persisted(question, memo), KEPT_ANSWERS)
+
+
+def _persisted(question: Question, memo: Answers) -> Outcome:
     """An answer remembered across runs, keyed by the policy's content and the question's settings
     (the analysis and the search are deterministic, so it depends on those only). Reading one back
     costs far less than the exact analysis, let alone the search."""
-    from ..cache import MISSING, content_key, current
+    from ..cache import MISSING, current
 
     cache = current()
-    key = content_key(question, *parts)
-    stored = cache.get_json("lifecycle", key)
+    stored = cache.get_json("lifecycle", question.key)
     value = Outcome.from_json(stored) if stored is not MISSING else None
     if value is None:
-        value = compute()
-        # In memory the functions' own bounded caches keep recent answers; the run's cache keeps only
-        # what `--jobs` computed ahead.
-        cache.put_json("lifecycle", key, value.to_json(), remember=False)
+        value, _searched = question.answer(memo)
+        # In memory the run's `Answers` keep the answers; the cache keeps them for later runs.
+        cache.put_json("lifecycle", question.key, value.to_json(), remember=False)
     return value
 
 
@@ -113,43 +216,29 @@ def _smaller(a: Counterexample | None, b: Counterexample | None) -> Counterexamp
     return a if a.size <= b.size else b
 
 
-@lru_cache(maxsize=64)
-def _space(policy: CompiledPolicy, protected: tuple[Entry, ...] = ()):
-    """The tag space of a policy, shared by the questions asked of it (ECR403 and ECR404 ask the same)."""
-    try:
-        return tag_space(policy, protected), None
-    except Undecidable as err:
-        return None, str(err)
-
-
-@lru_cache(maxsize=64)
-def _compiled(key: str) -> CompiledPolicy:
-    return compile_policy(json.loads(key))
-
-
 # -- ECR402 ------------------------------------------------------------------------------
 def protected_tags(
-    policy: dict[str, Any], protected: tuple[str, ...], budget: int, histories: str = REALISTIC
+    policy: dict[str, Any],
+    protected: tuple[str, ...],
+    budget: int,
+    histories: str = REALISTIC,
+    memo: Answers | None = None,
 ) -> Outcome:
-    key = _key(policy)
-    return _persisted(
-        "402",
-        (key, *protected, str(budget), histories),
-        lambda: _protected_tags(key, tuple(protected), budget, histories),
-    )
+    return _ask(_protected_question(_key(policy), tuple(protected), budget, histories), memo)
 
 
-@lru_cache(maxsize=256)
-def _protected_tags(key: str, protected: tuple[str, ...], budget: int, histories: str = REALISTIC) -> Outcome:
+def _protected_tags(
+    key: str, protected: tuple[str, ...], budget: int, histories: str, memo: Answers
+) -> tuple[Outcome, bool]:
     from .search import SearchSpace, find_state
 
     outcome = Outcome()
     if not protected:
-        return outcome
+        return outcome, False
     realistic = histories == REALISTIC
-    compiled = _compiled(key)
+    compiled = memo.compiled(key)
     globs = tuple(glob_entry(g) for g in protected)
-    space, reason = _space(compiled, globs)
+    space, reason = memo.space(compiled, globs)
     search_space = SearchSpace(compiled, globs, space)
     kinds = (*(e for r in compiled.rules for e in r.entries), *globs)  # what a tag's kind is made of
 
@@ -204,7 +293,7 @@ def _protected_tags(key: str, protected: tuple[str, ...], budget: int, histories
             outcome.undecided.append(f"{rule.label}: {reason}")
             continue
         outcome.results.append(_protected_result(rule, example, protected_tag))
-    return outcome
+    return outcome, search_space.searches > 0
 
 
 def _protected_result(rule: Rule, example: Counterexample, protected_tag) -> ProtectedTagExpired:
@@ -213,21 +302,19 @@ def _protected_result(rule: Rule, example: Counterexample, protected_tag) -> Pro
 
 
 # -- ECR403 ------------------------------------------------------------------------------
-def never_applies(policy: dict[str, Any], budget: int) -> Outcome:
-    key = _key(policy)
-    return _persisted("403", (key, str(budget)), lambda: _never_applies(key, budget))
+def never_applies(policy: dict[str, Any], budget: int, memo: Answers | None = None) -> Outcome:
+    return _ask(_never_question(_key(policy), budget), memo)
 
 
-@lru_cache(maxsize=256)
-def _never_applies(key: str, budget: int) -> Outcome:
+def _never_applies(key: str, budget: int, memo: Answers) -> tuple[Outcome, bool]:
     from .search import SearchSpace, find_state
 
     outcome = Outcome()
-    compiled = _compiled(key)
-    space, reason = _space(compiled)
+    compiled = memo.compiled(key)
+    space, reason = memo.space(compiled)
     if space is None:
         outcome.undecided.append(reason or "undecidable")
-        return outcome
+        return outcome, False
     shadowed: list[Rule] = []
     for rule in compiled.rules:
         try:
@@ -236,7 +323,7 @@ def _never_applies(key: str, budget: int) -> Outcome:
         except Undecidable as err:
             outcome.undecided.append(f"{rule.label}: {err}")
     if not shadowed:
-        return outcome
+        return outcome, False
     # The search must not find a state in which a rule the analysis calls shadowed acts.
     search_space = SearchSpace(compiled, (), space)
     confirmed = []
@@ -253,7 +340,7 @@ def _never_applies(key: str, budget: int) -> Outcome:
         claimers = tuple(h for h in compiled.higher(rule) if _claims_all(h, rule, space))
         example = shadow_illustration(compiled, rule) if can_mark(rule) else None
         outcome.results.append(RuleNeverApplies(rule, claimers, example))
-    return outcome
+    return outcome, search_space.searches > 0
 
 
 def _claims_all(higher: Rule, rule: Rule, space) -> bool:
@@ -265,19 +352,17 @@ def _claims_all(higher: Rule, rule: Rule, space) -> bool:
 
 
 # -- ECR404 ------------------------------------------------------------------------------
-def can_empty(policy: dict[str, Any], budget: int, histories: str = REALISTIC) -> Outcome:
-    key = _key(policy)
-    return _persisted("404", (key, str(budget), histories), lambda: _can_empty(key, budget, histories))
+def can_empty(policy: dict[str, Any], budget: int, histories: str = REALISTIC, memo: Answers | None = None) -> Outcome:
+    return _ask(_empty_question(_key(policy), budget, histories), memo)
 
 
-@lru_cache(maxsize=256)
-def _can_empty(key: str, budget: int, histories: str = REALISTIC) -> Outcome:
+def _can_empty(key: str, budget: int, histories: str, memo: Answers) -> tuple[Outcome, bool]:
     from .search import SearchSpace, find_state
 
     outcome = Outcome()
     realistic = histories == REALISTIC
-    compiled = _compiled(key)
-    space, reason = _space(compiled)
+    compiled = memo.compiled(key)
+    space, reason = memo.space(compiled)
     exact: Counterexample | None = None
     decided = space is not None
     if space is not None:
@@ -286,16 +371,17 @@ def _can_empty(key: str, budget: int, histories: str = REALISTIC) -> Outcome:
         except Undecidable as err:
             decided, reason = False, str(err)
     if decided and exact is None:
-        return outcome
+        return outcome, False
     if exact is not None and exact.size <= emptying_floor(compiled, space, tagged=realistic):
         outcome.results.append(RepositoryEmptied(exact.rule, exact))
-        return outcome  # proven minimal: no search can find a smaller state
+        return outcome, False  # proven minimal: no search can find a smaller state
 
     def emptied(images: tuple[Image, ...], result: Evaluation) -> bool:
         # Realistic histories: the newest image is tagged (states list oldest first).
         return bool(images) and (not realistic or emptied_history(images)) and len(result.expired()) == len(images)
 
-    found = find_state(SearchSpace(compiled, (), space), emptied, budget)
+    search_space = SearchSpace(compiled, (), space)
+    found = find_state(search_space, emptied, budget)
     searched = None
     if found is not None:
         images, result = found
@@ -304,15 +390,6 @@ def _can_empty(key: str, budget: int, histories: str = REALISTIC) -> Outcome:
     example = _smaller(searched, exact)
     if example is None:
         outcome.undecided.append(reason or "undecidable")
-        return outcome
+        return outcome, search_space.searches > 0
     outcome.results.append(RepositoryEmptied(example.rule, example))
-    return outcome
-
-
-def clear_cache() -> None:
-    """Forget cached analyses (benchmarks time the analysis, not the cache)."""
-    _protected_tags.cache_clear()
-    _never_applies.cache_clear()
-    _can_empty.cache_clear()
-    _space.cache_clear()
-    _compiled.cache_clear()
+    return outcome, search_space.searches > 0

@@ -112,6 +112,7 @@ class SearchSpace:
 
     def __init__(self, policy: CompiledPolicy, protected: Sequence[Entry] = (), space: TagSpace | None = None):
         self.policy = policy
+        self.searches = 0  # searches run in this space: an answer that needed one is worth a disk entry
         self.templates: list[Template] = []
         self._by_text: dict[str, int] = {}
         # The protected tags and every rule's entries always get a template; the rest up to a cap.
@@ -314,13 +315,6 @@ def _no_local_constants():
         providers._get_local_constants = original
 
 
-_SEARCHES = [0]  # searches started in this process
-
-
-def searches_run() -> int:
-    return _SEARCHES[0]
-
-
 def find_state(
     space: SearchSpace,
     condition: Callable[[tuple[Image, ...], Evaluation], bool],
@@ -341,7 +335,7 @@ def find_state(
     strategy = space.strategy(focus, focus_tags, tagged_after)
     if strategy is None:
         return None
-    _SEARCHES[0] += 1
+    space.searches += 1
     try:
         with _no_local_constants(), warnings.catch_warnings():
             warnings.simplefilter("ignore", HypothesisWarning)  # e.g. "overly large repr" of a big state

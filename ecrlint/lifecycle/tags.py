@@ -84,10 +84,6 @@ def glob_entry(glob: str) -> Entry:
     return Entry("glob", glob, items, _regex(items))
 
 
-def count_wildcards(pattern: str) -> int:
-    return pattern.count("*")
-
-
 def instantiate(entry: Entry, fill: str) -> str:
     """A tag matching `entry`: the first `*` becomes `fill`, other `*` vanish, each `?` becomes `x`."""
     before, after = _around_first_star(entry)
@@ -105,8 +101,3 @@ def _around_first_star(entry: Entry) -> tuple[str, str | None]:
         else:
             parts[-1].append("x" if item is ONE else item)
     return "".join(parts[0]), "".join(parts[1]) if len(parts) > 1 else None
-
-
-def matches_all(entries: tuple[Entry, ...], tags: tuple[str, ...]) -> bool:
-    """Rule 10: every entry is matched by at least one of the image's tags."""
-    return all(any(entry.matches(tag) for tag in tags) for entry in entries)

@@ -26,7 +26,6 @@ no group) could be the same VPC (`may_be_same`), and report "undecided" when it 
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass, field
 
 from ..graph import unit_of
@@ -301,16 +300,9 @@ def build_network(model: Model) -> Network:
     return Network(endpoints, list(groups.values()), tables, links)
 
 
-_NETWORKS: weakref.WeakKeyDictionary[Model, Network] = weakref.WeakKeyDictionary()
-
-
 def network_of(model: Model) -> Network:
-    """`build_network`, computed once per model for all rules of a run."""
-    network = _NETWORKS.get(model)
-    if network is None:
-        network = build_network(model)
-        _NETWORKS[model] = network
-    return network
+    """`build_network`, computed once per model for all rules of a run (kept with the model)."""
+    return model.derived("network", build_network)
 
 
 __all__ = [

@@ -96,8 +96,3 @@ def source_account(config: ReplicationConfiguration, fallback: str | None = None
     if fallback and is_account_id(str(fallback)):
         return str(fallback)
     return None
-
-
-def source_region(config: ReplicationConfiguration) -> str | None:
-    text, exact = _text(config.region)
-    return text if exact and text else None

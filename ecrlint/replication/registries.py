@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..iam.arns import glob_match, is_account_id, parse_arn, policy_variables_as_wildcards, scalar_text
-from ..iam.checks import analysis_of
 from ..iam.principals import covers, principal_from
+from ..iam.sources import analysis_of
 from ..iam.statements import Grant, ResourceSet
 from ..model import Model
 from ..model.objects import RegistryPolicy
@@ -144,11 +144,11 @@ def _grant_permits(grant: Grant, action: str, source: str, account: str, region:
     return True if all(p is True for p in parts) else None
 
 
-def permits(registry: Registry, action: str, source: str, region: str | None, prefix: str) -> bool | None:
+def permits(model: Model, registry: Registry, action: str, source: str, region: str | None, prefix: str) -> bool | None:
     """Whether the registry policy lets `source` run `action` on a repository named `prefix...`."""
     if registry.account is None or registry.policy.document is None:
         return None
-    analysis = analysis_of(registry.policy.document)
+    analysis = analysis_of(model, registry.policy.document)
     results = [_grant_permits(g, action, source, registry.account, region, prefix) for g in analysis.grants]
     if any(r is True for r in results):
         return True

@@ -9,7 +9,6 @@ from ..images import ImageRef, image_text, read_image
 from ..model import Model, ModelObject
 from ..model.objects import CodeBuildProject, EcsTaskDefinition, LambdaFunction
 from ..values import Value
-from .outcomes import outcomes
 
 #: CodeBuild's curated images (`aws/codebuild/standard:7.0`) come from CodeBuild, not from Docker Hub
 CODEBUILD_CURATED = "aws/codebuild/"
@@ -21,7 +20,7 @@ class ImageUse:
     value: Value  # the located image value
     image: ImageRef | None  # None: known text that is not an image reference
     what: str  # "container app of task definition web", for messages
-    condition: str | None = None  # the branch this value belongs to
+    conditions: tuple[str, ...] = ()  # the branch this value belongs to (`values.when` names it)
     pointer: str = ""
 
     @property
@@ -49,17 +48,14 @@ def label(obj: ModelObject) -> str:
     return obj.address
 
 
-def _join(a: str | None, b: str | None) -> str | None:
-    return "; ".join(c for c in (a, b) if c) or None
-
-
-def _uses(obj, value, what, condition, pointer) -> Iterator[ImageUse]:
-    for inner, item in outcomes(value):
-        yield ImageUse(obj, item, read_image(item), what, _join(condition, inner), pointer)
+def _uses(obj, value: Value | None, what: str, conditions: tuple[str, ...], pointer: str) -> Iterator[ImageUse]:
+    for inner, item in value.outcomes() if value is not None else ():
+        yield ImageUse(obj, item, read_image(item), what, (*conditions, *inner), pointer)
 
 
 def task_images(task: EcsTaskDefinition) -> Iterator[ImageUse | Unreadable]:
-    for condition, definitions in outcomes(task.container_definitions):
+    definitions_value = task.container_definitions
+    for conditions, definitions in definitions_value.outcomes() if definitions_value is not None else ():
         if not definitions.is_list:
             reason = definitions.unknown_reason() or "container definitions are not a list"
             yield Unreadable(task, f"container definitions of {label(task)} are not known: {reason}", definitions)
@@ -75,15 +71,15 @@ def task_images(task: EcsTaskDefinition) -> Iterator[ImageUse | Unreadable]:
                 continue
             name = container.get("name")
             who = name.data if name is not None and isinstance(name.data, str) else f"#{index + 1}"
-            yield from _uses(task, image, f"container {who} of task definition {label(task)}", condition, pointer)
+            yield from _uses(task, image, f"container {who} of task definition {label(task)}", conditions, pointer)
 
 
 def lambda_images(function: LambdaFunction) -> Iterator[ImageUse]:
-    yield from _uses(function, function.image_uri, f"Lambda function {label(function)}", None, "image_uri")
+    yield from _uses(function, function.image_uri, f"Lambda function {label(function)}", (), "image_uri")
 
 
 def codebuild_images(project: CodeBuildProject) -> Iterator[ImageUse]:
-    for use in _uses(project, project.image, f"CodeBuild project {label(project)}", None, "environment.image"):
+    for use in _uses(project, project.image, f"CodeBuild project {label(project)}", (), "environment.image"):
         text, _ = image_text(use.value)
         if text is not None and text.startswith(CODEBUILD_CURATED):
             continue

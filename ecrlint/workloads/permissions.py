@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..iam import role_allows, role_policies
-from ..iam.checks import REPOSITORY, analysis_of, resource_policies
 from ..iam.principals import SERVICE
+from ..iam.sources import REPOSITORY, analysis_of, resource_policies
 from ..model import Model
 from ..model.objects import IamRole, Repository, RepositoryPolicy
 
@@ -80,7 +80,7 @@ def repository_policy_may_grant(model: Model, action: str, repository: str | Non
         name = _repository_name(source.obj)
         if repository is not None and name is not None and name != repository:
             continue
-        for grant in analysis_of(source.document).grants:
+        for grant in analysis_of(model, source.document).grants:
             if grant.principal is None or grant.principal.kind == SERVICE:
                 continue
             if action in grant.all_actions():

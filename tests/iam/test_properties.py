@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ecrlint.iam import actions as act
-from ecrlint.iam import checks as c
 from ecrlint.iam.statements import analyze_policy
 from ecrlint.model import Model
 
+from ..rules import rule_check
 from .helpers import ctx, document, identity_policy, registry_policy, repository_policy
 
 OWNER = "111122223333"
@@ -98,12 +98,12 @@ def build(kind: str, policy: dict):
 
 
 CHECKS = {
-    "ECR201": c.check_public_repository_policy,
-    "ECR202": c.check_cross_account_write_access,
-    "ECR203": c.check_cross_account_access_not_org_scoped,
-    "ECR204": c.check_lambda_pull_without_source_condition,
-    "ECR206": c.check_identity_policy_ecr_wildcard,
-    "ECR207": c.check_overbroad_registry_policy,
+    "ECR201": rule_check("ECR201"),
+    "ECR202": rule_check("ECR202"),
+    "ECR203": rule_check("ECR203"),
+    "ECR204": rule_check("ECR204"),
+    "ECR206": rule_check("ECR206"),
+    "ECR207": rule_check("ECR207"),
 }
 
 

@@ -169,7 +169,7 @@ def test_branches_give_one_view_per_outcome():
     )
     doc = parse_policy_document(known({"Statement": known([statement], S)}, S))
     analysis = analyze_policy(doc)
-    assert [v.branch for v in analysis.views] == ["condition IsProd is true", "condition IsProd is false"]
+    assert [v.branch for v in analysis.views] == [("condition IsProd is true",), ("condition IsProd is false",)]
     everyone = [g for g in analysis.grants if g.principal.is_everyone]
     assert everyone and everyone[0].view.label() == "statement #1 (when condition IsProd is false)"
 
@@ -183,7 +183,7 @@ def test_document_level_branches():
     assert doc.unknown_reason
     analysis = analyze_policy(doc)
     assert not analysis.undecided
-    assert [g.view.branch for g in analysis.grants] == ["condition A is true"]
+    assert [g.view.branch for g in analysis.grants] == [("condition A is true",)]
 
 
 def test_unreadable_document_is_undecided():

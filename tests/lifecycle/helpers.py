@@ -6,19 +6,18 @@ import json
 from datetime import datetime, timedelta, timezone
 
 from ecrlint.checks import CheckContext, Options
-from ecrlint.lifecycle import checks
+from ecrlint.findings import Match
 from ecrlint.lifecycle.evaluate import Image, evaluate
 from ecrlint.model import LifecyclePolicy, Model
 from ecrlint.parse.json import parse_json_value
+from ecrlint.source import Span
+from ecrlint.values import Value
+
+from ..rules import rule_check
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 
-CHECKS = {
-    "ECR401": checks.invalid_lifecycle_policy,
-    "ECR402": checks.lifecycle_expires_protected_tag,
-    "ECR403": checks.lifecycle_rule_never_applies,
-    "ECR404": checks.lifecycle_can_empty_repository,
-}
+CHECKS = {rule_id: rule_check(rule_id) for rule_id in ("ECR401", "ECR402", "ECR403", "ECR404")}
 
 
 def image(digest: str, tags=(), days: float = 0, **kw) -> Image:
@@ -84,3 +83,41 @@ def run_check(rule_id: str, model_or_text, **options) -> list:
 
 def dumps(policy: dict) -> str:
     return json.dumps(policy, indent=2)
+
+
+SPAN = Span("main.tf", 1, 1, 1, 1)
+
+
+SINCE_ANY = {"rules": [rule(1, "any", "sinceImagePushed", 30)]}
+
+
+SAFE = {
+    "rules": [
+        rule(1, "tagged", "imageCountMoreThan", 1, patterns=["latest"]),
+        rule(2, "untagged", "sinceImagePushed", 14),
+        rule(3, "tagged", "imageCountMoreThan", 30, patterns=["v*"]),
+    ]
+}
+
+
+SHADOWED = {
+    "rules": [
+        rule(1, "tagged", "imageCountMoreThan", 20, prefixes=["release"]),
+        rule(2, "tagged", "sinceImagePushed", 7, prefixes=["release-hotfix"]),
+    ]
+}
+
+
+def matches(rule_id: str, policy, **options) -> list[Match]:
+    text = policy if isinstance(policy, str) else dumps(policy)
+    return [m for m in run_check(rule_id, text, **options) if isinstance(m, Match)]
+
+
+def check_context(**options):
+    from ecrlint.checks import CheckContext, Options
+
+    return CheckContext(Options(**options))
+
+
+def policy_value(policy) -> Value:
+    return parse_json_value(dumps(policy), "main.tf")

@@ -168,7 +168,9 @@ def test_history_in_words_for_an_age_rule_with_later_pushes():
     # The search may show an age rule's counterexample with pushes after the protected image (when the
     # exact analysis cannot decide); the words then speak of the image's age, not of a quiet repository.
     from ecrlint.lifecycle.analysis import SEARCH_NOW, Counterexample
-    from ecrlint.lifecycle.checks import _history_text
+    from tests.rules import rule_module
+
+    _history_text = rule_module("ECR402")._history_text
     from ecrlint.lifecycle.evaluate import DAY, Image, evaluate
     from ecrlint.lifecycle.policy import compile_policy
     from ecrlint.lifecycle.properties import ProtectedTagExpired

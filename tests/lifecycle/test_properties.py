@@ -19,7 +19,7 @@ from ecrlint.lifecycle.evaluate import Image, evaluate
 from ecrlint.lifecycle.histories import protected_image_history
 from ecrlint.lifecycle.languages import Undecidable
 from ecrlint.lifecycle.policy import COUNT_MORE_THAN, compile_policy
-from ecrlint.lifecycle.properties import can_empty, clear_cache, never_applies, protected_tags
+from ecrlint.lifecycle.properties import can_empty, never_applies, protected_tags
 from ecrlint.lifecycle.tags import glob_entry
 from ecrlint.lifecycle.validate import validate
 from ecrlint.parse.json import parse_json_value
@@ -232,7 +232,6 @@ def _realistic_exact(compiled, r, space):
 def test_search_agrees_with_the_exact_analysis():
     """Every reported counterexample is real, and the search finds one wherever the analysis does, for
     both kinds of histories."""
-    clear_cache()
     for policy in _random_policies(12, seed=7):
         compiled = compile_policy(policy)
         space = tag_space(compiled, PROTECTED)

@@ -28,3 +28,17 @@ def of_rule(findings, rule_id: str):
 
 def undecided_of(undecided, rule_id: str):
     return [u for rid, u in undecided if rid == rule_id]
+
+
+ENDPOINTS = """
+resource "aws_vpc" "main" { cidr_block = "10.0.0.0/16" }
+resource "aws_route_table" "a" { vpc_id = aws_vpc.main.id }
+resource "aws_route_table" "b" { vpc_id = aws_vpc.main.id }
+resource "aws_vpc_endpoint" "ecr" {
+  for_each            = toset(["ecr.api", "ecr.dkr"])
+  vpc_id              = aws_vpc.main.id
+  service_name        = "com.amazonaws.eu-west-1.${each.value}"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
+}
+"""

@@ -34,3 +34,31 @@ def messages(findings) -> list[str]:
 
 def lines(findings) -> list[int]:
     return sorted(f.span.start_line for f in findings)
+
+
+PROVIDER = """
+provider "aws" {
+  region              = "eu-west-1"
+  allowed_account_ids = ["111122223333"]
+}
+"""
+
+
+EXECUTION_ROLE = """
+resource "aws_iam_role" "exec" {
+  name               = "exec"
+  assume_role_policy = "{}"
+}
+"""
+
+
+def task(image: str, extra: str = "") -> str:
+    return f"""
+resource "aws_ecs_task_definition" "t" {{
+  family                   = "t"
+  requires_compatibilities = ["FARGATE"]
+  execution_role_arn       = aws_iam_role.exec.arn
+  {extra}
+  container_definitions = jsonencode([{{ name = "app", image = "{image}" }}])
+}}
+"""

@@ -1,1 +1,0 @@
-"""Python checks for rules that a query cannot express."""
