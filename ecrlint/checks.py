@@ -7,6 +7,7 @@ It reads the model only, never files, and reports located nodes; helpers below b
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -98,11 +99,24 @@ def load_check(rule: Rule) -> Callable:
 
 
 def load_rule_file(path: str, name: str, where: str) -> ModuleType:
-    """Execute the Python file `path` of a rule folder as module `name`; an error names `where`."""
+    """Execute the Python file `path` of a rule folder as module `name`; an error names `where`.
+
+    A module already loaded from the same file, unchanged since, is reused (as an import would):
+    every run of a process loads the rules' code, which is compiled afresh where Python writes no
+    bytecode files."""
     import importlib.util
 
     from .catalog import CatalogError
 
+    try:
+        info = os.stat(path)
+        stamp = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    except OSError:
+        stamp = None
+    loaded = sys.modules.get(name)
+    if stamp is not None and loaded is not None and getattr(loaded, "__file__", None) == path:
+        if getattr(loaded, "__ecrlint_stamp__", None) == stamp:
+            return loaded
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise CatalogError(f"{where}: check: cannot load {path}")
@@ -116,13 +130,12 @@ def load_rule_file(path: str, name: str, where: str) -> ModuleType:
     except BaseException:
         sys.modules.pop(name, None)
         raise
+    module.__ecrlint_stamp__ = stamp  # type: ignore[attr-defined]
     return module
 
 
 def shipped_rule_file(rule_id: str, filename: str) -> ModuleType:
     """A Python file of a shipped rule's folder other than a check (the wording of ECR901/902)."""
-    import os
-
     from .catalog import builtin_rules_dir
 
     for group in sorted(os.listdir(builtin_rules_dir())):

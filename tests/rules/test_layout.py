@@ -53,3 +53,15 @@ def test_each_run_of_a_check_loads_the_same_function_of_the_same_file():
     assert rule_check("ECR202").__name__ == "check_cross_account_write_access"
     rule = next(r for r in SHIPPED if r.id == "ECR202")
     assert load_check(rule).__code__.co_filename == rule_check("ECR202").__code__.co_filename
+
+
+def test_a_rule_file_is_loaded_again_only_when_it_changed(tmp_path):
+    from ecrlint.checks import load_rule_file
+
+    path = tmp_path / "check.py"
+    path.write_text("def run(model, ctx):\n    return ['first']\n")
+    first = load_rule_file(str(path), "ecrlint_rule_test_reload", "rule.yaml")
+    assert load_rule_file(str(path), "ecrlint_rule_test_reload", "rule.yaml") is first
+    path.write_text("def run(model, ctx):\n    return ['second, longer']\n")
+    second = load_rule_file(str(path), "ecrlint_rule_test_reload", "rule.yaml")
+    assert second is not first and second.run(None, None) == ["second, longer"]
