@@ -143,9 +143,9 @@ def _flag(given: bool | None, configured: bool | None) -> bool:
 
 def _settings(args):
     """Settings from the configuration file, overridden by the command line."""
-    from .checks import DEFAULT_INTERNAL_MARKERS, Options
     from .config import ConfigError, load_config
-    from .runner import Settings
+    from .options import DEFAULT_INTERNAL_MARKERS, Options
+    from .pipeline import Settings
 
     try:
         config = load_config(args.config, args.paths[0] if args.paths else ".")
@@ -240,8 +240,8 @@ def run_check(args) -> int:
 
     from .catalog import CatalogError
     from .findings import SEVERITY_RANK
+    from .pipeline import RunError, run, severity_overrides
     from .render import RenderContext, render_chunks
-    from .runner import RunError, run, severity_overrides
     from .suppress import write_baseline
 
     formats = args.format or ["text"]
@@ -264,7 +264,7 @@ def run_check(args) -> int:
         if not args.quiet:
             sys.stderr.write(f"ecrlint: wrote {args.write_baseline}\n")
         return EXIT_CLEAN
-    from .runner import project_root
+    from .pipeline import project_root
 
     ctx = RenderContext(
         version=__version__,
@@ -304,7 +304,7 @@ def _catalog(args, settings):
     """The rule catalogue. A rule folder or rule name from the configuration file that does not
     exist is an error naming that file."""
     from .catalog import CatalogError, load_catalog
-    from .runner import RunError, choose_rules
+    from .pipeline import RunError, choose_rules
 
     config = settings.config_path
     try:

@@ -22,8 +22,8 @@ import pickle
 from concurrent.futures import ProcessPoolExecutor
 
 from .cache import current
-from .checks import Options
 from .model import Model
+from .options import Options
 
 MIN_TASKS = 16  # below this, starting a worker costs more than it saves
 

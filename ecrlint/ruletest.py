@@ -66,7 +66,7 @@ def _test_rule(rule: Rule, catalog: list[Rule], update_snapshots: bool) -> list[
 
 def _run(rule: Rule, fixture: str, catalog: list[Rule]):
     """The rule's findings on one fixture, copied alone into an empty folder so neighbours do not leak in."""
-    from .runner import Settings, run
+    from .pipeline import Settings, run
 
     with tempfile.TemporaryDirectory() as cwd:
         target = os.path.join(cwd, os.path.basename(fixture))

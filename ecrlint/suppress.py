@@ -375,7 +375,7 @@ def apply_suppressions(
 
 def _wording(rule_id: str):
     """The messages of ECR901 or ECR902, from the rule's folder (`messages.py`)."""
-    from .checks import shipped_rule_file
+    from .rule_loader import shipped_rule_file
 
     return shipped_rule_file(rule_id, "messages.py")
 

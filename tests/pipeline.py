@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 from ecrlint.catalog import load_catalog
-from ecrlint.checks import Options
-from ecrlint.runner import Settings, run
+from ecrlint.options import Options
+from ecrlint.pipeline import Settings, run
 
 _CATALOG = None
 

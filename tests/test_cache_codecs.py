@@ -8,13 +8,13 @@ import re
 import pytest
 
 from ecrlint.cache import Cache, using
-from ecrlint.checks import Options
 from ecrlint.discover import discover_files
-from ecrlint.engine import build_model
-from ecrlint.graph import _Candidates
 from ecrlint.lifecycle import properties
 from ecrlint.model import codec
+from ecrlint.model.build import build_model
 from ecrlint.model.objects import Repository
+from ecrlint.options import Options
+from ecrlint.relations import _Candidates
 from ecrlint.source import Span
 from ecrlint.values import Value, known
 

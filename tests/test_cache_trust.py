@@ -13,7 +13,7 @@ from ecrlint import __version__, cache
 from ecrlint.model import codec
 from ecrlint.model.adapters import AdapterResult, result_to_plain
 from ecrlint.model.units import NAMESPACE
-from ecrlint.runner import Settings, run
+from ecrlint.pipeline import Settings, run
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="owners and mode bits are POSIX ones")
 

@@ -78,7 +78,7 @@ def test_custom_rule_without_the_key_is_on(tmp_path):
 
 
 def _ids(**kw):
-    from ecrlint.runner import choose_rules
+    from ecrlint.pipeline import choose_rules
 
     return {r.id for r in choose_rules(CATALOG, kw.get("select", []), kw.get("ignore", []), kw.get("extend", []))}
 
@@ -99,7 +99,7 @@ def test_choose_rules_follows_ruff():
 
 
 def test_unknown_selector_in_extend_select_is_an_error():
-    from ecrlint.runner import RunError
+    from ecrlint.pipeline import RunError
 
     with pytest.raises(RunError):
         _ids(extend=["ECR999"])

@@ -170,7 +170,7 @@ def test_test_rules_runs_python_checks_of_the_folder(tmp_path, capsys, monkeypat
     monkeypatch.delenv("ECRLINT_ALLOW_PYTHON_RULES", raising=False)
     folder = _rule(tmp_path, "check: check.py:run\n")
     (folder / "check.py").write_text(
-        "from ecrlint.checks import match\n"
+        "from ecrlint.rule_api import match\n"
         "from ecrlint.model.objects import Repository\n\n\n"
         "def run(model, ctx):\n"
         "    for repo in model.of(Repository):\n"

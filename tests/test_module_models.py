@@ -11,8 +11,8 @@ import textwrap
 
 import pytest
 
-from ecrlint.checks import Options
 from ecrlint.findings import MODULE_NOT_ANALYSED
+from ecrlint.options import Options
 from ecrlint.terraform.module_models import (
     SHIPPED_DIR,
     ModelCatalog,

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 
-from ecrlint.engine import MIN_PARALLEL_FILES
+from ecrlint.model.build import MIN_PARALLEL_FILES
 from ecrlint.parallel import start_in_child
 
 from .conftest import ROOT

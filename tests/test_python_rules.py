@@ -28,7 +28,7 @@ import os
 with open(os.environ["ECRLINT_TEST_MARKER"], "a") as marker:
     marker.write("{name} imported\\n")
 
-from ecrlint.checks import match
+from ecrlint.rule_api import match
 from ecrlint.model.objects import Repository
 
 
@@ -114,7 +114,7 @@ def test_query_rules_from_a_configuration_need_no_consent(project, capsys):
 
 @pytest.mark.parametrize(
     "check",
-    ["evilcheck:run", "ecrlint.engine:diagnostics_check", "os:system", "evilcheck.py.run", "evil-check.py:run"],
+    ["evilcheck:run", "ecrlint.evaluate:not_analysed", "os:system", "evilcheck.py.run", "evil-check.py:run"],
 )
 def test_a_check_naming_a_module_imports_nothing(project, capsys, monkeypatch, check):
     # evilcheck.py sits in the working directory, on sys.path, and in the rule's folder: naming it as
@@ -157,7 +157,7 @@ def test_a_hand_built_rule_naming_a_module_imports_nothing(project, monkeypatch)
     from dataclasses import replace
 
     from ecrlint.catalog import CatalogError, load_catalog
-    from ecrlint.checks import load_check
+    from ecrlint.rule_loader import load_check
 
     (project / "evilcheck.py").write_text(CHECK.format(name="evilcheck.py"))
     monkeypatch.syspath_prepend(str(project))
@@ -166,7 +166,7 @@ def test_a_hand_built_rule_naming_a_module_imports_nothing(project, monkeypatch)
     with pytest.raises(CatalogError, match="not a Python file of the rule's folder"):
         load_check(replace(shipped, folder=str(folder), check="evilcheck:run"))
     with pytest.raises(CatalogError, match="not a Python file of the rule's folder"):
-        load_check(replace(shipped, folder=str(folder), check="ecrlint.engine:diagnostics_check"))
+        load_check(replace(shipped, folder=str(folder), check="ecrlint.evaluate:not_analysed"))
     assert _imported(project) == "" and "evilcheck" not in sys.modules
     assert callable(load_check(shipped))
 

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from ecrlint.model.adapters import structured, terraform
-from ecrlint.runner import Settings, run
+from ecrlint.pipeline import Settings, run
 
 MUTABLE = """
 resource "aws_ecr_repository" "app" {
@@ -297,7 +297,7 @@ def test_settings_that_shape_the_model_are_part_of_the_key(tmp_path, built):
     src = _tree(tmp_path)
     run(_settings(tmp_path, src))
     built.take()
-    from ecrlint.checks import Options
+    from ecrlint.options import Options
 
     run(_settings(tmp_path, src, options=Options(account_id="123456789012")))
     assert built.take() == ["a", "b", "stack.yaml"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from ..checks import match, undecided
 from ..findings import Match, Undecided
 from ..model import ModelObject
+from ..rule_api import match, undecided
 from ..values import Value
 from . import actions as act
 from .accounts import Owner

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..graph import same_deployment
 from ..model import Model
 from ..model.objects import IamPolicy, IamRole
 from ..model.policy import PolicyDocument
+from ..relations import same_deployment
 from ..values import Value
 from .arns import scalar_text
 from .managed import ManagedPolicy, is_aws_managed, managed_policy, managed_policy_name

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..checks import CheckContext
 from ..model import Model, ModelObject
 from ..model.objects import (
     PublicRepository,
@@ -15,6 +14,7 @@ from ..model.objects import (
     RepositoryPolicy,
 )
 from ..model.policy import PolicyDocument
+from ..rule_api import CheckContext
 from . import actions as act
 from .accounts import Owner, owner_account
 from .statements import PolicyAnalysis, StatementView, analyze_policy

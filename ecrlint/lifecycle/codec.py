@@ -20,12 +20,10 @@ class DecodeError(Exception):
     pass
 
 
-def _registered() -> dict[str, type]:
-    """The lifecycle package's dataclasses and enums, by name: the only classes decoding builds."""
-    from . import analysis, evaluate, policy, properties, tags
-
+def classes_of(*modules) -> dict[str, type]:
+    """The dataclasses and enums defined in `modules`, by name: the only classes decoding builds."""
     classes = {}
-    for module in (analysis, evaluate, policy, properties, tags):
+    for module in modules:
         for item in vars(module).values():
             if isinstance(item, type) and item.__module__ == module.__name__:
                 if dataclasses.is_dataclass(item) or issubclass(item, enum.Enum):
@@ -34,8 +32,8 @@ def _registered() -> dict[str, type]:
 
 
 class _Encoder:
-    def __init__(self) -> None:
-        self.classes = _registered()
+    def __init__(self, classes: dict[str, type]) -> None:
+        self.classes = classes
         self.seen: dict[int, int] = {}  # id(dataclass instance) -> its slot
         self.alive: list[Any] = []  # keeps the objects whose ids are in `seen`
 
@@ -75,8 +73,8 @@ class _Encoder:
 
 
 class _Decoder:
-    def __init__(self) -> None:
-        self.classes = _registered()
+    def __init__(self, classes: dict[str, type]) -> None:
+        self.classes = classes
         self.table: list[Any] = []
 
     def decode(self, data: Any) -> Any:
@@ -153,15 +151,15 @@ class _Pending:
 _PENDING = _Pending()
 
 
-def encode(obj: Any) -> Any:
-    """Plain JSON data for `obj`."""
-    return _Encoder().encode(obj)
+def encode(obj: Any, classes: dict[str, type]) -> Any:
+    """Plain JSON data for `obj`, whose dataclasses and enums must be among `classes`."""
+    return _Encoder(classes).encode(obj)
 
 
-def decode(data: Any) -> Any:
-    """The object `encode` gave `data` for, its fields checked against their declared types; raises
-    DecodeError for anything else."""
-    return _Decoder().decode(data)
+def decode(data: Any, classes: dict[str, type]) -> Any:
+    """The object `encode` gave `data` for, built only of `classes`, its fields checked against their
+    declared types; raises DecodeError for anything else."""
+    return _Decoder(classes).decode(data)
 
 
-__all__ = ["DecodeError", "decode", "encode"]
+__all__ = ["DecodeError", "classes_of", "decode", "encode"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from .analysis import (
@@ -66,7 +67,7 @@ class Outcome:
     def to_json(self) -> Any:
         from .codec import encode
 
-        return encode(self)
+        return encode(self, _answer_classes())
 
     @classmethod
     def from_json(cls, data: Any) -> Outcome | None:
@@ -74,7 +75,7 @@ class Outcome:
         from .codec import DecodeError, decode
 
         try:
-            value = decode(data)
+            value = decode(data, _answer_classes())
         except (DecodeError, RecursionError):
             return None
         results = (ProtectedTagExpired, RuleNeverApplies, RepositoryEmptied)
@@ -95,6 +96,17 @@ def _key(policy: dict[str, Any]) -> str:
 # policies and tag spaces serve the three questions about one policy.
 KEPT_ANSWERS = 256
 KEPT_SHARED = 64
+
+
+@cache
+def _answer_classes() -> dict[str, type]:
+    """The classes a lifecycle answer is made of: the only ones its decoding builds."""
+    import sys
+
+    from . import analysis, evaluate, policy, tags
+    from .codec import classes_of
+
+    return classes_of(analysis, evaluate, policy, tags, sys.modules[__name__])
 
 
 class Answers:

@@ -9,8 +9,8 @@ prefix exempts nothing: the repositories it covers may also hold images pushed t
 
 from __future__ import annotations
 
-from ..graph import unit_of
 from ..model import LifecyclePolicy, Model, ModelObject, PullThroughCacheRule, Repository, RepositoryCreationTemplate
+from ..relations import unit_of
 from ..values import Value
 
 

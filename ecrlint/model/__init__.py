@@ -1,6 +1,6 @@
 """The ECR estate as one model, whatever the input format.
 
-Adapters (one per input format) create these objects; `ecrlint.graph` links them; rules read
+Adapters (one per input format) create these objects; `ecrlint.relations` links them; rules read
 them. Every field is a located `Value` (or None when absent and without an AWS default), so
 rules never branch on the format a value came from.
 """

@@ -106,7 +106,7 @@ class Repository(ModelObject):
     inline_policy: PolicyDocument | None = None
     inline_lifecycle_policy: Value | None = None
     is_cdk_bootstrap: bool = False
-    # Relations, bound by ecrlint.graph.
+    # Relations, bound by ecrlint.relations.
     policies: list[RepositoryPolicy] = field(default_factory=list)
     lifecycle_policies: list[LifecyclePolicy] = field(default_factory=list)
     unlinked_policy_reason: str | None = None  # why a policy might belong here but could not be tied
@@ -339,7 +339,7 @@ class IamRole(ModelObject):
     assume_role_policy: PolicyDocument | None = None
     inline_policies: list[PolicyDocument] = field(default_factory=list)
     managed_policy_arns: Value | None = None
-    attached_policies: list[IamPolicy] = field(default_factory=list)  # bound by ecrlint.graph
+    attached_policies: list[IamPolicy] = field(default_factory=list)  # bound by ecrlint.relations
     permissions_boundary: Value | None = None  # a managed policy ARN: it limits the role, grants nothing
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..checks import undecided
 from ..findings import Match, Undecided
+from ..rule_api import undecided
 from .topology import Endpoint, Group, Network
 
 Result = Match | Undecided

@@ -28,9 +28,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..graph import unit_of
 from ..model import Model, ModelObject
 from ..model.objects import RouteTable, Vpc, VpcEndpoint, VpcEndpointRouteTableAssociation
+from ..relations import unit_of
 from ..values import Branches, Unknown, Value
 from .services import GATEWAY, S3, Service, endpoint_type_of, service_of
 

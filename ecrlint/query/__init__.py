@@ -19,9 +19,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ..checks import callers_of, scenario_of
 from ..findings import Match, Undecided
 from ..model import MODEL_TYPES, Model, ModelObject
+from ..rule_api import callers_of, scenario_of
 from ..values import Branches, Value
 
 MAX_BRANCH_COMBINATIONS = 32

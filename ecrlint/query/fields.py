@@ -10,12 +10,9 @@ from __future__ import annotations
 import collections.abc
 import dataclasses
 import inspect
-import re
 import typing
 from functools import cache
 from typing import Any
-
-_COMMENT = re.compile(r"^\s+([a-z_][a-z0-9_]*)\s*:[^#]*#\s*(.+)$")
 
 
 @cache
@@ -51,22 +48,6 @@ def _takes_no_argument(function) -> bool:
 def _is_iterator(hint: Any) -> bool:
     origin = typing.get_origin(hint) or hint
     return isinstance(origin, type) and issubclass(origin, (collections.abc.Iterator,))
-
-
-@cache
-def field_comments(cls: type) -> dict[str, str]:
-    """The comment written after each field in the class's source (and its bases')."""
-    comments: dict[str, str] = {}
-    for klass in reversed(cls.__mro__):
-        try:
-            source = inspect.getsource(klass)
-        except (OSError, TypeError):
-            continue
-        for line in source.splitlines():
-            m = _COMMENT.match(line)
-            if m:
-                comments[m.group(1)] = m.group(2).strip()
-    return comments
 
 
 def type_name(hint: Any) -> str:

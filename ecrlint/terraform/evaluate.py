@@ -45,7 +45,6 @@ MAX_STEPS = 200_000
 MAX_STRING = 1 << 20
 MAX_INSTANCES = 10_000  # a larger count is left unexpanded (one instance with an unknown index)
 EVALUATION_ERROR = "error: "  # prefix of the reason of an Unknown that Terraform itself would reject
-_UNSET = object()
 # The key of the one instance that stands for every instance when `for_each` or `count` is unknown.
 EVERY_EACH, EVERY_COUNT = "\x00each", "\x00count"
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 from ..source import Span
-from ..values import Branches, Unknown, Value, known, unknown
+from ..values import Unknown, Value, known, unknown
 
 
 class FunctionError(Exception):
@@ -390,7 +390,3 @@ def call_function(name: str, args: list[Value], span: Span) -> Value:
         return unknown(str(err), span)
     except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError) as err:
         raise FunctionError(f"{name}(): {err}") from None
-
-
-def is_undecided(v: Value) -> bool:
-    return isinstance(v.data, (Unknown, Branches))

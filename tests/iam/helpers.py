@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ecrlint.checks import CheckContext, Options
 from ecrlint.model import Model
 from ecrlint.model.objects import (
     IamPolicy,
@@ -16,7 +15,9 @@ from ecrlint.model.objects import (
     RepositoryPolicy,
 )
 from ecrlint.model.policy import PolicyDocument, parse_policy_document
+from ecrlint.options import Options
 from ecrlint.parse.json import parse_json_value
+from ecrlint.rule_api import CheckContext
 from ecrlint.source import Span
 from ecrlint.values import Value, known
 

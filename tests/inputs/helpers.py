@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from ecrlint.checks import Options
 from ecrlint.model.adapters import AdapterContext, AdapterResult
 from ecrlint.model.adapters.structured import build
+from ecrlint.options import Options
 from ecrlint.source import SourceFile
 
 

@@ -578,9 +578,9 @@ Resources:
 def _run_with_parameters(tmp_path, files, parameters):
     import os
 
-    from ecrlint.checks import Options
     from ecrlint.model.adapters import AdapterContext
     from ecrlint.model.adapters.structured import build
+    from ecrlint.options import Options
 
     from .helpers import source_files, write
 

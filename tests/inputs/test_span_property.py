@@ -9,12 +9,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecrlint.checks import Options
 from ecrlint.model.adapters import AdapterContext
 from ecrlint.model.adapters.cfn_intrinsics import StackEnvironment
 from ecrlint.model.adapters.cloudformation import StackInstance, build_stack
 from ecrlint.model.adapters.docload import Document, Loader, parse_text
 from ecrlint.model.objects import Repository
+from ecrlint.options import Options
 from ecrlint.parse.json import parse_json_value
 from ecrlint.parse.yaml import parse_yaml_value
 from ecrlint.values import Value

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import os
 
-from ecrlint.checks import Options
 from ecrlint.model.adapters import AdapterContext
 from ecrlint.model.adapters.docload import looks_like_ours
 from ecrlint.model.adapters.structured import build
 from ecrlint.model.objects import LifecyclePolicy, Repository
+from ecrlint.options import Options
 from ecrlint.source import SourceFile
 
 from .helpers import run

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
-from ecrlint.checks import CheckContext, Options
 from ecrlint.findings import Match
 from ecrlint.lifecycle.evaluate import Image, evaluate
 from ecrlint.model import LifecyclePolicy, Model
+from ecrlint.options import Options
 from ecrlint.parse.json import parse_json_value
+from ecrlint.rule_api import CheckContext
 from ecrlint.source import Span
 from ecrlint.values import Value
 
@@ -114,7 +115,8 @@ def matches(rule_id: str, policy, **options) -> list[Match]:
 
 
 def check_context(**options):
-    from ecrlint.checks import CheckContext, Options
+    from ecrlint.options import Options
+    from ecrlint.rule_api import CheckContext
 
     return CheckContext(Options(**options))
 

@@ -6,13 +6,14 @@ import json
 
 import pytest
 
-from ecrlint.checks import CheckContext, Options
 from ecrlint.findings import Match, Undecided
 from ecrlint.lifecycle.histories import emptied_history, protected_image_history
 from ecrlint.lifecycle.pull_through import served_by_cache
 from ecrlint.lifecycle.tags import glob_entry, prefix_entry
 from ecrlint.model import LifecyclePolicy, Model, PullThroughCacheRule, Repository, RepositoryCreationTemplate
+from ecrlint.options import Options
 from ecrlint.parse.json import parse_json_value
+from ecrlint.rule_api import CheckContext
 from ecrlint.source import Span
 from ecrlint.values import known, unknown
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import textwrap
 
-from ecrlint.checks import CheckContext, Options
+from ecrlint.options import Options
+from ecrlint.rule_api import CheckContext
 
 from ..pipeline import run_pipeline
 

@@ -13,7 +13,7 @@ from types import ModuleType
 def rule_check(rule_id: str):
     """The check function of a shipped rule, loaded from its folder as a run loads it."""
     from ecrlint.catalog import load_catalog
-    from ecrlint.checks import load_check
+    from ecrlint.rule_loader import load_check
 
     (rule,) = [r for r in load_catalog() if r.id == rule_id]
     return load_check(rule)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from ecrlint.catalog import CatalogError, builtin_rules_dir, load_catalog, load_rule
-from ecrlint.checks import load_check
+from ecrlint.rule_loader import load_check
 
 from . import rule_check
 
@@ -56,7 +56,7 @@ def test_each_run_of_a_check_loads_the_same_function_of_the_same_file():
 
 
 def test_a_rule_file_is_loaded_again_only_when_it_changed(tmp_path):
-    from ecrlint.checks import load_rule_file
+    from ecrlint.rule_loader import load_rule_file
 
     path = tmp_path / "check.py"
     path.write_text("def run(model, ctx):\n    return ['first']\n")

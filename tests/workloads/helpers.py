@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import textwrap
 
-from ecrlint.checks import Options
+from ecrlint.options import Options
 
 from ..pipeline import run_pipeline
 

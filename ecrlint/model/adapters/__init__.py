@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...checks import Options
+from ...options import Options
 from ...source import SourceFile, Span
 from ..objects import ModelObject
 

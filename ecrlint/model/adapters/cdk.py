@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import re
 
-from ...values import Unknown, Value, known
+from ...values import Value, known
 from . import AdapterContext, AdapterResult
-from .cfn_intrinsics import StackEnvironment, TemplateScope
+from .cfn_intrinsics import StackEnvironment
 from .docload import Document, Loader
 
 MAX_ASSEMBLY_NESTING = 5
 STACK_ARTIFACT = "aws:cloudformation:stack"
 NESTED_ASSEMBLY = "cdk:cloud-assembly"
-_BOOTSTRAP_NAME = re.compile(r"^cdk-[^/]*-container-assets-")
 _ENVIRONMENT = re.compile(r"^aws://([^/]+)/([^/]+)$")
 
 
@@ -44,21 +43,6 @@ def is_manifest(value: Value | None) -> bool:
             and (kind.data.startswith("cdk:") or kind.data.startswith("aws:"))
         ):
             return True
-    return False
-
-
-def is_cdk_bootstrap_repository(logical_id: str, name: Value | None, scope: TemplateScope | None) -> bool:
-    """The CDK bootstrap stack's container-assets repository, by name or by its place in that stack."""
-    text = None
-    if name is not None:
-        if isinstance(name.data, str):
-            text = name.data
-        elif isinstance(name.data, Unknown):
-            text = name.data.symbolic
-    if text is not None and _BOOTSTRAP_NAME.match(text):
-        return True
-    if logical_id == "ContainerAssetsRepository" and scope is not None:
-        return "Qualifier" in scope.parameters or "CdkBootstrapVersion" in scope.resources
     return False
 
 
@@ -195,4 +179,4 @@ def build_assembly(doc: Document, ctx: AdapterContext, loader: Loader, depth: in
     return result
 
 
-__all__ = ["is_manifest", "assembly_files", "build_assembly", "is_cdk_bootstrap_repository"]
+__all__ = ["is_manifest", "assembly_files", "build_assembly"]

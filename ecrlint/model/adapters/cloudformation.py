@@ -301,7 +301,7 @@ def _repository(r: _Resource) -> list[ModelObject]:
     registry_id = r.get("LifecyclePolicy", "RegistryId")
     if registry_id is not None:
         repo.extra["lifecycle_registry_id"] = registry_id
-    from .cdk import is_cdk_bootstrap_repository
+    from .cdk_bootstrap import is_cdk_bootstrap_repository
 
     repo.is_cdk_bootstrap = is_cdk_bootstrap_repository(r.logical_id, repo.name, r.builder.scope)
     return [repo]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext
 from ecrlint.iam import actions as act
 from ecrlint.iam.principals import EVERYONE, UNKNOWN
 from ecrlint.iam.report import (
@@ -23,6 +22,7 @@ from ecrlint.iam.sources import (
     scoped_actions,
 )
 from ecrlint.model import Model
+from ecrlint.rule_api import CheckContext
 
 
 def _public_relevant(source: PolicySource, actions: frozenset[str]) -> frozenset[str]:

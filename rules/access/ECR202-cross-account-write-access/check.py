@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext
 from ecrlint.iam import actions as act
 from ecrlint.iam.accounts import Owner, external_accounts, is_external
 from ecrlint.iam.principals import ACCOUNT, ACCOUNT_WILDCARD, EVERYONE, IDENTITY, UNKNOWN
@@ -30,6 +29,7 @@ from ecrlint.iam.sources import (
 )
 from ecrlint.iam.statements import Grant, PolicyAnalysis, StatementView
 from ecrlint.model import Model
+from ecrlint.rule_api import CheckContext
 
 
 def _grants_by_principal(analysis: PolicyAnalysis) -> dict[tuple[int, str, str], list[Grant]]:

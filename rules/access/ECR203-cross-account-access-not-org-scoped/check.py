@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext
 from ecrlint.iam import actions as act
 from ecrlint.iam.accounts import is_external
 from ecrlint.iam.conditions import ORGANIZATION_KEYS, restricts_caller
@@ -30,6 +29,7 @@ from ecrlint.iam.sources import (
 )
 from ecrlint.iam.statements import Grant, StatementView
 from ecrlint.model import Model
+from ecrlint.rule_api import CheckContext
 
 
 def _org_scoped(grant: Grant) -> bool | None:

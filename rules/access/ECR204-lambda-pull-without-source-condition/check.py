@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext
 from ecrlint.iam import actions as act
 from ecrlint.iam.conditions import SOURCE_KEYS, caller_restriction
 from ecrlint.iam.principals import SERVICE, UNKNOWN, Principal
@@ -22,6 +21,7 @@ from ecrlint.iam.sources import (
     resource_policies,
 )
 from ecrlint.model import Model
+from ecrlint.rule_api import CheckContext
 
 
 def _is_lambda(principal: Principal) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.iam.arns import scalar_text
 from ecrlint.iam.report import (
     Result,
@@ -15,6 +14,7 @@ from ecrlint.model.objects import (
     CodeBuildProject,
     PublicRepository,
 )
+from ecrlint.rule_api import CheckContext, match, undecided
 from ecrlint.values import Value, when
 
 

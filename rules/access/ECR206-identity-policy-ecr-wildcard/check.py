@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ecrlint.checks import CheckContext, match
-from ecrlint.graph import unit_of
 from ecrlint.iam import actions as act
 from ecrlint.iam.arns import scalar_text
 from ecrlint.iam.managed import managed_policy
@@ -26,6 +24,8 @@ from ecrlint.model.objects import (
     IamRole,
 )
 from ecrlint.model.policy import PolicyDocument
+from ecrlint.relations import unit_of
+from ecrlint.rule_api import CheckContext, match
 from ecrlint.values import Value
 
 _WILDCARD_MANAGED = {"AmazonEC2ContainerRegistryFullAccess", "AmazonEC2ContainerRegistryPowerUser"}

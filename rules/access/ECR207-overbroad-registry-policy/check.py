@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext
 from ecrlint.iam import actions as act
 from ecrlint.iam.principals import ACCOUNT_WILDCARD, EVERYONE, UNKNOWN
 from ecrlint.iam.report import (
@@ -20,6 +19,7 @@ from ecrlint.iam.sources import (
     resource_policies,
 )
 from ecrlint.model import Model
+from ecrlint.rule_api import CheckContext
 
 
 def check_overbroad_registry_policy(model: Model, ctx: CheckContext) -> Iterator[Result]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext
 from ecrlint.iam import actions as act
 from ecrlint.iam.accounts import is_external, owner_account
 from ecrlint.iam.managed import PULL_POLICIES
@@ -25,6 +24,7 @@ from ecrlint.model import Model
 from ecrlint.model.objects import (
     IamRole,
 )
+from ecrlint.rule_api import CheckContext
 
 
 def _allows_assume(view: StatementView) -> bool | None:

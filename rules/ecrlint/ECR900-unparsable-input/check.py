@@ -1,17 +1,17 @@
 """ECR900 unparsable-input: every input that could not be read or parsed, where the parser stopped.
 
 The adapters record these as diagnostics while they build the model; inputs that could not be
-analysed at all (modules not on disk) are undecided records of every run instead (`engine.not_analysed`).
+analysed at all (modules not on disk) are undecided records of every run instead (`evaluate.not_analysed`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext
 from ecrlint.findings import Match
 from ecrlint.model import Model
 from ecrlint.model.adapters import Diagnostic
+from ecrlint.rule_api import CheckContext
 
 
 def diagnostics_check(model: Model, ctx: CheckContext) -> Iterator[Match]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Match, Undecided
 from ecrlint.iam import actions as act
 from ecrlint.iam.accounts import registry_key
@@ -23,6 +22,7 @@ from ecrlint.iam.statements import ALLOW
 from ecrlint.model import Model, ModelObject
 from ecrlint.model.objects import ConfigRule, IamPolicy, IamRole, OrganizationsPolicy
 from ecrlint.model.policy import PolicyDocument
+from ecrlint.rule_api import CheckContext, match, undecided
 from ecrlint.values import Unknown, Value
 
 SCP = "SERVICE_CONTROL_POLICY"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Match, Undecided
 from ecrlint.lifecycle.sources import (
     PolicyVariant,
@@ -12,6 +11,7 @@ from ecrlint.lifecycle.sources import (
     variants_of,
 )
 from ecrlint.model import Model
+from ecrlint.rule_api import CheckContext, match, undecided
 
 
 def _dedupe(items: list[tuple[PolicyVariant, Match]], total: int) -> Iterable[Match]:

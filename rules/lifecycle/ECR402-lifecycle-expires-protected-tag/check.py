@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Match, Undecided
 from ecrlint.lifecycle.histories import REALISTIC
 from ecrlint.lifecycle.policy import COUNT_MORE_THAN, SINCE_TRANSITIONED
@@ -16,6 +15,7 @@ from ecrlint.lifecycle.sources import (
     rule_value,
 )
 from ecrlint.model import Model
+from ecrlint.rule_api import CheckContext, match, undecided
 
 LATER_PUSHES_SEVERITY = "medium"  # the history needs other pipelines' pushes after the protected image
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Match, Undecided
 from ecrlint.lifecycle.properties import answers, never_applies
 from ecrlint.lifecycle.report import rule_details, state_text
@@ -15,6 +14,7 @@ from ecrlint.lifecycle.sources import (
     rule_value,
 )
 from ecrlint.model import Model
+from ecrlint.rule_api import CheckContext, match, undecided
 
 
 def lifecycle_rule_never_applies(model: Model, ctx: CheckContext) -> Iterable[Match | Undecided]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Match, Undecided
 from ecrlint.lifecycle.properties import answers, can_empty
 from ecrlint.lifecycle.report import actions_text, rule_details, state_text
@@ -14,6 +13,7 @@ from ecrlint.lifecycle.sources import (
     rule_value,
 )
 from ecrlint.model import Model
+from ecrlint.rule_api import CheckContext, match, undecided
 
 
 def lifecycle_can_empty_repository(model: Model, ctx: CheckContext) -> Iterable[Match | Undecided]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Undecided
 from ecrlint.model import Model
 from ecrlint.network.report import Result, endpoint_reason, route_tables_text, undecided_vpcs, vpc_label
 from ecrlint.network.services import S3
 from ecrlint.network.topology import Group, network_of
+from ecrlint.rule_api import CheckContext, match, undecided
 
 
 def _undecided_services(group: Group) -> Iterator[Undecided]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.model import Model
 from ecrlint.network.report import Result, endpoint_reason, undecided_vpcs, vpc_label
 from ecrlint.network.services import ECR_API, ECR_DKR
 from ecrlint.network.topology import network_of
+from ecrlint.rule_api import CheckContext, match, undecided
 
 _MISSING_EFFECT = {
     ECR_API: "docker login (GetAuthorizationToken) and ECR API calls go to api.ecr.{region}.{suffix}",

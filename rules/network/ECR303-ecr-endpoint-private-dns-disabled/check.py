@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext, match, undecided
-from ecrlint.graph import same_deployment
 from ecrlint.model import Model
 from ecrlint.model.objects import DnsRecord
 from ecrlint.network.report import Result
 from ecrlint.network.services import ECR_API, ECR_DKR
 from ecrlint.network.topology import Endpoint, network_of
+from ecrlint.relations import same_deployment
+from ecrlint.rule_api import CheckContext, match, undecided
 from ecrlint.values import Unknown, Value, when
 
 ABSENT_NOTE = " (attribute absent: AWS default assumed)"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.model import Model
 from ecrlint.network.report import Result, endpoint_reason, route_tables_text, vpc_label
 from ecrlint.network.topology import network_of
+from ecrlint.rule_api import CheckContext, match, undecided
 from ecrlint.values import Branches, Value
 
 

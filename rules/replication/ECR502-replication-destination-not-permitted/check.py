@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Match, Undecided
 from ecrlint.model import Model
 from ecrlint.model.objects import ReplicationConfiguration
 from ecrlint.replication.destinations import Destination, Rule, replication_rules, source_account
 from ecrlint.replication.registries import CREATE, REPLICATE, Registry, permits, registries
+from ecrlint.rule_api import CheckContext, match, undecided
 
 Result = Match | Undecided
 

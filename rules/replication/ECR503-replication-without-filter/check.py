@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Match, Undecided
 from ecrlint.model import Model
 from ecrlint.model.objects import ReplicationConfiguration
 from ecrlint.replication.destinations import replication_rules
+from ecrlint.rule_api import CheckContext, match, undecided
 
 Result = Match | Undecided
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Match, Undecided
-from ecrlint.graph import unit_of
 from ecrlint.images import DOCKER_HUB, UNKNOWN, parse_image
 from ecrlint.model import Model
 from ecrlint.model.objects import BuildSpecFile, CodeBuildProject, Ec2Instance, Ec2LaunchTemplate, PullThroughCacheRule
+from ecrlint.relations import unit_of
+from ecrlint.rule_api import CheckContext, match, undecided
 from ecrlint.values import Value, when
 from ecrlint.workloads.buildspecs import inline_script
 from ecrlint.workloads.commands import builds

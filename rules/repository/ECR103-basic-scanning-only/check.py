@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Match, Undecided
 from ecrlint.iam.accounts import registry_key, registry_of
 from ecrlint.model import Model, ModelObject
@@ -21,6 +20,7 @@ from ecrlint.model.objects import (
     ReplicationConfiguration,
     Repository,
 )
+from ecrlint.rule_api import CheckContext, match, undecided
 from ecrlint.values import Unknown, Value, when
 
 BASIC = "BASIC"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext, match
 from ecrlint.findings import Match
 from ecrlint.model import Model
 from ecrlint.model.objects import Repository
+from ecrlint.rule_api import CheckContext, match
 from ecrlint.values import Value
 
 ENCRYPTION_BLOCK = "encryption_configuration"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Match, Undecided
 from ecrlint.iam.arns import scalar_text
 from ecrlint.images import PRIVATE, UNKNOWN, ImageRef
 from ecrlint.model import Model
 from ecrlint.model.objects import LambdaFunction
+from ecrlint.rule_api import CheckContext, match, undecided
 from ecrlint.values import when
 from ecrlint.workloads.consumers import ImageUse, label, lambda_images
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Match, Undecided
 from ecrlint.iam import role_for
 from ecrlint.images import PRIVATE, UNKNOWN
 from ecrlint.model import Model
 from ecrlint.model.objects import EcsTaskDefinition, EksNodeGroup, IamRole
+from ecrlint.rule_api import CheckContext, match, undecided
 from ecrlint.values import Value
 from ecrlint.workloads.consumers import ImageUse, Unreadable, label, task_images
 from ecrlint.workloads.permissions import PULL_ACTIONS, role_verdict

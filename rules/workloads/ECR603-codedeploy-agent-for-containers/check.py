@@ -16,9 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Match, Undecided
-from ecrlint.graph import same_deployment
 from ecrlint.model import Model, ModelObject
 from ecrlint.model.objects import (
     BuildSpecFile,
@@ -29,6 +27,8 @@ from ecrlint.model.objects import (
     Ec2Instance,
     Ec2LaunchTemplate,
 )
+from ecrlint.relations import same_deployment
+from ecrlint.rule_api import CheckContext, match, undecided
 from ecrlint.values import Value
 from ecrlint.workloads.commands import Found, agent_install, configures_ecs_instance
 from ecrlint.workloads.consumers import label

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Match, Undecided
 from ecrlint.images import ImageRef, parse_image
 from ecrlint.model import Model
 from ecrlint.model.objects import Dockerfile
+from ecrlint.rule_api import CheckContext, match, undecided
 from ecrlint.values import when
 from ecrlint.workloads.consumers import Unreadable, workload_images
 from ecrlint.workloads.dockerfiles import base_images

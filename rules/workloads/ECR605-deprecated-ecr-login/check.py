@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Match, Undecided
 from ecrlint.model import Model, ModelObject
 from ecrlint.model.objects import BuildSpecFile, CodeBuildProject, Dockerfile, Ec2Instance, Ec2LaunchTemplate
+from ecrlint.rule_api import CheckContext, match, undecided
 from ecrlint.values import Value
 from ecrlint.workloads.buildspecs import Script, inline_script, project_script
 from ecrlint.workloads.commands import ecr_login, get_login

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecrlint.checks import CheckContext, match, undecided
 from ecrlint.findings import Match, Undecided
 from ecrlint.iam import role_for
 from ecrlint.images import PRIVATE, UNKNOWN
 from ecrlint.model import Model
 from ecrlint.model.objects import CodeBuildProject
+from ecrlint.rule_api import CheckContext, match, undecided
 from ecrlint.workloads.buildspecs import Push, project_script, script_pushes
 from ecrlint.workloads.consumers import label
 from ecrlint.workloads.permissions import PUSH_ACTIONS, role_verdict

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ecrlint.catalog import load_catalog
-from ecrlint.checks import shipped_rule_file
 from ecrlint.findings import Finding
+from ecrlint.rule_loader import shipped_rule_file
 from ecrlint.source import Span
 from ecrlint.suppress import Directive, apply_suppressions
 

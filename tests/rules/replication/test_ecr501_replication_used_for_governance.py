@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecrlint.checks import Options
+from ecrlint.options import Options
 from tests.replication.helpers import SOURCE, replication
 from tests.workloads.helpers import run
 

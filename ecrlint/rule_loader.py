@@ -1,80 +1,15 @@
-"""The interface of rules written in Python (`check:` in rule.yaml).
-
-A check is `def check(model: Model, ctx: CheckContext) -> Iterable[Match | Undecided]`.
-It reads the model only, never files, and reports located nodes; helpers below build the
-`Match` for a model object so every check names resources the same way.
-"""
+"""Load a rule's Python code from its folder, by path: shipped rules and custom rules alike."""
 
 from __future__ import annotations
 
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
-
-from .findings import Match, Scenario, Undecided
-from .model import ModelObject
-from .values import Value
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .catalog import Rule
-
-DEFAULT_INTERNAL_MARKERS = ("internal", "private", "confidential", "proprietary", "corp", "restricted")
-
-
-@dataclass
-class Options:
-    """Analysis settings shared by all rules (from the command line and config)."""
-
-    account_id: str | None = None
-    internal_markers: tuple[str, ...] = DEFAULT_INTERNAL_MARKERS
-    protected_tags: tuple[str, ...] = ("latest",)
-    lifecycle_budget: int = 300  # examples per lifecycle property search; fixed, so results never depend on speed
-    lifecycle_histories: str = "realistic"  # repository histories ECR402/404 may use: realistic | any
-    replication_account_threshold: int = 3
-    # CloudFormation parameter values a deployment passes (`--parameters FILE`), pinned in every template
-    cfn_parameters: tuple[tuple[str, str], ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class CheckContext:
-    options: Options
-    rule_id: str = ""
-
-
-def match(obj: ModelObject, message: str, value: Value | None = None, pointer: str = "", **kw: Any) -> Match:
-    """A match on `obj`, located at `value` when given (else the whole resource)."""
-    span = value.span if value is not None else obj.span
-    return Match(
-        message=message,
-        span=span,
-        address=obj.address,
-        pointer=pointer,
-        construct_path=obj.construct_path,
-        scenario=scenario_of(obj),
-        callers=callers_of(obj),
-        **kw,
-    )
-
-
-def undecided(obj: ModelObject, reason: str, value: Value | None = None, pointer: str = "") -> Undecided:
-    span = value.span if value is not None else obj.span
-    return Undecided(reason=reason, span=span, address=obj.address, pointer=pointer, scenario=scenario_of(obj))
-
-
-def callers_of(obj: ModelObject) -> tuple[str, ...]:
-    """For an object declared inside a Terraform module: the root configuration that calls it."""
-    root = obj.extra.get("root")
-    return (root,) if root and obj.address.startswith("module.") else ()
-
-
-def scenario_of(obj: ModelObject) -> Scenario | None:
-    """The Terraform scenario (named variable files) an object was evaluated in, if any."""
-    name = obj.extra.get("scenario")
-    return Scenario(name, tuple(obj.extra["scenarios"])) if name is not None else None
 
 
 def load_check(rule: Rule) -> Callable:

@@ -10,11 +10,12 @@ import os
 from dataclasses import dataclass, field, replace
 
 from .catalog import Rule, load_catalog
-from .checks import Options
 from .discover import discover_files, display_path
-from .engine import build_model, effective_jobs, evaluate
+from .evaluate import evaluate
 from .findings import Finding, Undecided
 from .model import Model
+from .model.build import build_model, effective_jobs
+from .options import Options
 
 
 class RunError(Exception):
