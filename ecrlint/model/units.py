@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 NAMESPACE = "unit"
-_LIBRARIES = ("pyyaml", "lark", "python-hcl2", "tree-sitter", "tree-sitter-hcl", "jsonschema")
+_LIBRARIES = ("pyyaml", "lark", "tree-sitter", "tree-sitter-hcl", "jsonschema")
 
 
 class Reads:
