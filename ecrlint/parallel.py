@@ -37,7 +37,7 @@ def _by_policy(questions: list) -> list[list]:
 
 
 def _answer(questions: list) -> list:
-    """(outcome, whether it needed the search) for each of one policy's questions."""
+    """The outcome of each of one policy's questions."""
     from .lifecycle.properties import Answers
 
     memo = Answers()
@@ -68,7 +68,7 @@ class Prefetch:
         cache = current()
         try:
             for group, outcomes in zip(self._groups, self._answers):
-                for question, (outcome, _searched) in zip(group, outcomes):
+                for question, outcome in zip(group, outcomes):
                     cache.put_json("lifecycle", question.key, outcome.to_json())
         except Exception:  # noqa: BLE001 - a broken pool: the checks compute what is missing
             pass

@@ -162,8 +162,8 @@ class Question:
 
         return content_key(self.kind, *self.parts)
 
-    def answer(self, memo: Answers | None = None) -> tuple[Outcome, bool]:
-        """The outcome, and whether computing it needed the search (only those are worth a disk entry)."""
+    def answer(self, memo: Answers | None = None) -> Outcome:
+        """The outcome, computed now (the exact analysis, and the search where it needs one)."""
         compute = {"402": _protected_tags, "403": _never_applies, "404": _can_empty}[self.kind]
         return compute(*self.args, memo or Answers())
 
@@ -216,7 +216,7 @@ def _persisted(question: Question, memo: Answers) -> Outcome:
     stored = cache.get_json("lifecycle", question.key)
     value = Outcome.from_json(stored) if stored is not MISSING else None
     if value is None:
-        value, _searched = question.answer(memo)
+        value = question.answer(memo)
         # In memory the run's `Answers` keep the answers; the cache keeps them for later runs.
         cache.put_json("lifecycle", question.key, value.to_json(), remember=False)
     return value
@@ -239,14 +239,12 @@ def protected_tags(
     return _ask(_protected_question(_key(policy), tuple(protected), budget, histories), memo)
 
 
-def _protected_tags(
-    key: str, protected: tuple[str, ...], budget: int, histories: str, memo: Answers
-) -> tuple[Outcome, bool]:
+def _protected_tags(key: str, protected: tuple[str, ...], budget: int, histories: str, memo: Answers) -> Outcome:
     from .search import SearchSpace, find_state
 
     outcome = Outcome()
     if not protected:
-        return outcome, False
+        return outcome
     realistic = histories == REALISTIC
     compiled = memo.compiled(key)
     globs = tuple(glob_entry(g) for g in protected)
@@ -305,7 +303,7 @@ def _protected_tags(
             outcome.undecided.append(f"{rule.label}: {reason}")
             continue
         outcome.results.append(_protected_result(rule, example, protected_tag))
-    return outcome, search_space.searches > 0
+    return outcome
 
 
 def _protected_result(rule: Rule, example: Counterexample, protected_tag) -> ProtectedTagExpired:
@@ -318,7 +316,7 @@ def never_applies(policy: dict[str, Any], budget: int, memo: Answers | None = No
     return _ask(_never_question(_key(policy), budget), memo)
 
 
-def _never_applies(key: str, budget: int, memo: Answers) -> tuple[Outcome, bool]:
+def _never_applies(key: str, budget: int, memo: Answers) -> Outcome:
     from .search import SearchSpace, find_state
 
     outcome = Outcome()
@@ -326,7 +324,7 @@ def _never_applies(key: str, budget: int, memo: Answers) -> tuple[Outcome, bool]
     space, reason = memo.space(compiled)
     if space is None:
         outcome.undecided.append(reason or "undecidable")
-        return outcome, False
+        return outcome
     shadowed: list[Rule] = []
     for rule in compiled.rules:
         try:
@@ -335,7 +333,7 @@ def _never_applies(key: str, budget: int, memo: Answers) -> tuple[Outcome, bool]
         except Undecidable as err:
             outcome.undecided.append(f"{rule.label}: {err}")
     if not shadowed:
-        return outcome, False
+        return outcome
     # The search must not find a state in which a rule the analysis calls shadowed acts.
     search_space = SearchSpace(compiled, (), space)
     confirmed = []
@@ -352,7 +350,7 @@ def _never_applies(key: str, budget: int, memo: Answers) -> tuple[Outcome, bool]
         claimers = tuple(h for h in compiled.higher(rule) if _claims_all(h, rule, space))
         example = shadow_illustration(compiled, rule) if can_mark(rule) else None
         outcome.results.append(RuleNeverApplies(rule, claimers, example))
-    return outcome, search_space.searches > 0
+    return outcome
 
 
 def _claims_all(higher: Rule, rule: Rule, space) -> bool:
@@ -368,7 +366,7 @@ def can_empty(policy: dict[str, Any], budget: int, histories: str = REALISTIC, m
     return _ask(_empty_question(_key(policy), budget, histories), memo)
 
 
-def _can_empty(key: str, budget: int, histories: str, memo: Answers) -> tuple[Outcome, bool]:
+def _can_empty(key: str, budget: int, histories: str, memo: Answers) -> Outcome:
     from .search import SearchSpace, find_state
 
     outcome = Outcome()
@@ -383,10 +381,10 @@ def _can_empty(key: str, budget: int, histories: str, memo: Answers) -> tuple[Ou
         except Undecidable as err:
             decided, reason = False, str(err)
     if decided and exact is None:
-        return outcome, False
+        return outcome
     if exact is not None and exact.size <= emptying_floor(compiled, space, tagged=realistic):
         outcome.results.append(RepositoryEmptied(exact.rule, exact))
-        return outcome, False  # proven minimal: no search can find a smaller state
+        return outcome  # proven minimal: no search can find a smaller state
 
     def emptied(images: tuple[Image, ...], result: Evaluation) -> bool:
         # Realistic histories: the newest image is tagged (states list oldest first).
@@ -402,6 +400,6 @@ def _can_empty(key: str, budget: int, histories: str, memo: Answers) -> tuple[Ou
     example = _smaller(searched, exact)
     if example is None:
         outcome.undecided.append(reason or "undecidable")
-        return outcome, search_space.searches > 0
+        return outcome
     outcome.results.append(RepositoryEmptied(example.rule, example))
-    return outcome, search_space.searches > 0
+    return outcome

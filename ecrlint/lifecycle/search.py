@@ -112,7 +112,6 @@ class SearchSpace:
 
     def __init__(self, policy: CompiledPolicy, protected: Sequence[Entry] = (), space: TagSpace | None = None):
         self.policy = policy
-        self.searches = 0  # searches run in this space: an answer that needed one is worth a disk entry
         self.templates: list[Template] = []
         self._by_text: dict[str, int] = {}
         # The protected tags and every rule's entries always get a template; the rest up to a cap.
@@ -335,7 +334,6 @@ def find_state(
     strategy = space.strategy(focus, focus_tags, tagged_after)
     if strategy is None:
         return None
-    space.searches += 1
     try:
         with _no_local_constants(), warnings.catch_warnings():
             warnings.simplefilter("ignore", HypothesisWarning)  # e.g. "overly large repr" of a big state
