@@ -7,7 +7,8 @@ kept in the cache folder (mode 0600): an entry that is corrupt, from another ver
 match its key or was not written by this cache is ignored, never trusted. Folders are made 0700;
 a cache folder or secret that another user owns or can write to is not used at all (one warning),
 and the secret is never read or written through a symbolic link. Writes are atomic (a new file in
-the same folder, then a rename); a cache that cannot be written is simply not used.
+the same folder, then a rename); a cache that cannot be written is simply not used. Entries no run
+has used for 30 days are deleted, at most once a day, so the folder does not grow without end.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import secrets
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -140,7 +142,38 @@ class Cache:
             self.misses += 1
             return None
         self.hits += 1
+        _mark_used(self._path(namespace, key))
         return data
+
+    def prune(self, now: float | None = None) -> int:
+        """Delete the entries no run has used for `UNUSED_DAYS`, at most once a day; the number
+        deleted. Entries are filed by the settings and code that made them, so without this a cache
+        would keep every piece of every configuration and build it ever saw."""
+        if not self.ready():
+            return 0
+        now = time.time() if now is None else now
+        stamp = os.path.join(self.directory, "pruned")
+        try:
+            if now - os.stat(stamp).st_mtime < PRUNE_EVERY:
+                return 0
+        except OSError:
+            pass
+        cutoff = now - UNUSED_DAYS * 86400
+        deleted = 0
+        for namespace in _folders(self.directory):
+            for bucket in _folders(namespace):
+                for entry in os.scandir(bucket):
+                    try:
+                        if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                            os.unlink(entry.path)
+                            deleted += 1
+                    except OSError:
+                        continue
+        try:
+            _write_atomically(stamp, b"")
+        except OSError:
+            pass
+        return deleted
 
     def forget(self, namespace: str) -> None:
         """Drop the in-memory copies of a namespace's entries (the files stay)."""
@@ -177,6 +210,26 @@ class Cache:
         except (TypeError, ValueError, RecursionError):
             return
         self.put(namespace, key, data, remember=remember, persist=persist)
+
+
+UNUSED_DAYS = 30  # an entry no run has read or written for this long is deleted
+PRUNE_EVERY = 86400  # seconds between two prunings
+
+
+def _mark_used(path: str) -> None:
+    """Stamp an entry as used now, so that pruning keeps it."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def _folders(path: str) -> list[str]:
+    """The folders directly in `path` (never through a symbolic link)."""
+    try:
+        return sorted(e.path for e in os.scandir(path) if e.is_dir(follow_symlinks=False))
+    except OSError:
+        return []
 
 
 def _read_secret(path: str) -> bytes:

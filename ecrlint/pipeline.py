@@ -117,8 +117,10 @@ def _summary_counts(discovery, read_quiet: dict[str, int]) -> tuple[int, dict[st
 def run(settings: Settings, catalog: list[Rule] | None = None) -> RunResult:
     from .cache import Cache, using
 
-    with using(Cache(settings.cache_dir)):
-        return _run(settings, catalog)
+    with using(Cache(settings.cache_dir)) as cache:
+        result = _run(settings, catalog)
+        cache.prune()
+        return result
 
 
 def _run(settings: Settings, catalog: list[Rule] | None) -> RunResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 from .conftest import ROOT
 
@@ -26,7 +27,9 @@ def _run(tmp_path, *args, env=None):
 
 
 def _entries(directory):
-    return sorted(os.path.join(d, n) for d, _, names in os.walk(directory) for n in names if n != "secret")
+    return sorted(
+        os.path.join(d, n) for d, _, names in os.walk(directory) for n in names if n not in ("secret", "pruned")
+    )
 
 
 def test_warm_run_equals_cold_run(tmp_path):
@@ -69,3 +72,44 @@ def test_output_is_byte_identical_whatever_the_number_of_jobs(tmp_path):
     two = _run(tmp_path / "out", "--no-cache", "--jobs", "2")
     three = _run(tmp_path / "out", "--no-cache", "--jobs", "3")
     assert one == two == three
+
+
+def _aged(path, days):
+    old = os.stat(path).st_mtime - days * 86400
+    os.utime(path, (old, old))
+
+
+def test_entries_unused_for_a_month_are_pruned_once_a_day(tmp_path):
+    from ecrlint.cache import Cache
+
+    cache = Cache(str(tmp_path))
+    cache.put("unit", "a" * 64, b"kept")
+    cache.put("unit", "b" * 64, b"stale")
+    cache.put("lifecycle", "c" * 64, b"read lately")
+    kept, stale, read = (cache._path(ns, k * 64) for ns, k in (("unit", "a"), ("unit", "b"), ("lifecycle", "c")))
+    _aged(stale, 31)
+    _aged(read, 31)
+    assert Cache(str(tmp_path)).get("lifecycle", "c" * 64) == b"read lately"  # a hit marks it used
+    assert cache.prune() == 1
+    assert os.path.exists(kept) and os.path.exists(read) and not os.path.exists(stale)
+    _aged(kept, 31)
+    assert cache.prune() == 0  # pruned less than a day ago: not again
+    assert cache.prune(now=time.time() + 2 * 86400) == 1  # two days later: once more
+    assert not os.path.exists(kept) and os.path.exists(read)
+
+
+def test_a_run_prunes_its_cache(tmp_path):
+    cache = tmp_path / "cache"
+    _run(tmp_path, env={"ECRLINT_CACHE_DIR": str(cache)})
+    entries = _entries(cache)
+    assert entries
+    for path in entries:
+        _aged(path, 40)
+    os.unlink(next(cache.glob("v*/pruned")))
+    _run(tmp_path, "--select", "ECR900", env={"ECRLINT_CACHE_DIR": str(cache)})
+    left = _entries(cache)
+    units = [p for p in entries if f"{os.sep}unit{os.sep}" in p]
+    answers = [p for p in entries if f"{os.sep}lifecycle{os.sep}" in p]
+    assert units and answers
+    assert set(units) <= set(left)  # the second run read the model pieces back: used, so kept
+    assert not set(answers) & set(left)  # it asked no lifecycle question: those were unused
