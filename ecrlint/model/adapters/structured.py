@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ...discover import NOT_INPUT, TEMPLATE_INPUT
 from ...source import SourceFile, open_regular
-from . import AdapterContext, AdapterResult, result_from_plain, result_to_plain
+from . import AdapterContext, AdapterResult, piece_bytes, piece_from_bytes
 from .docload import Document, Loader, looks_like_ours
 from .textfiles import is_buildspec
 
@@ -132,33 +132,15 @@ class _Piece:
     reports: list[tuple[int, str]]  # (index in result.diagnostics, document key)
 
     def encode(self) -> bytes | None:
-        from ..codec import dumps
-
-        plain = {**result_to_plain(self.result), "consumed": self.consumed, "reports": self.reports}
-        try:
-            return dumps(plain)
-        except (TypeError, ValueError, RecursionError):
-            return None  # holds something the codec does not know: not cached
+        return piece_bytes(self.result, {"consumed": self.consumed, "reports": self.reports})
 
     @classmethod
     def decode(cls, data: bytes) -> _Piece | None:
-        from ..codec import DecodeError, loads
-
-        try:
-            plain = loads(data)
-        except DecodeError:
+        found = piece_from_bytes(data, {"consumed": list[str], "reports": list[tuple[int, str]]})
+        if found is None:
             return None
-        result = result_from_plain(plain)
-        if result is None or set(plain) != {*result_to_plain(result), "consumed", "reports"}:
-            return None
-        consumed, reports = plain["consumed"], plain["reports"]
-        if type(consumed) is not list or not all(type(k) is str for k in consumed):
-            return None
-        if type(reports) is not list or not all(
-            type(r) is tuple and len(r) == 2 and type(r[0]) is int and type(r[1]) is str for r in reports
-        ):
-            return None
-        return cls(result, consumed, reports)
+        result, parts = found
+        return cls(result, parts["consumed"], parts["reports"])
 
 
 def _unit(source: SourceFile, ctx: AdapterContext, roots: list[str], display) -> _Piece:

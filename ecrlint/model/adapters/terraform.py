@@ -25,7 +25,7 @@ from ...values import Value, known
 from .. import objects as m
 from ..policy import parse_policy_document
 from ..units import Reads
-from . import AdapterContext, AdapterResult, Diagnostic, result_from_plain, result_to_plain
+from . import AdapterContext, AdapterResult, Diagnostic, piece_bytes, piece_from_bytes
 
 
 def _first_block_attr(inst: ResourceInstance, block: str, attr: str) -> Value | None:
@@ -806,33 +806,19 @@ class _RootPiece:
     not_analysed: list[tuple[tuple[str, int, int], NotAnalysed]]
 
     def encode(self) -> bytes | None:
-        from ..codec import dumps
-
-        plain = {**result_to_plain(self.result), **{name: getattr(self, name) for name in _PIECE_PARTS}}
-        try:
-            return dumps(plain)
-        except (TypeError, ValueError, RecursionError):
-            return None  # holds something the codec does not know: not cached
+        return piece_bytes(self.result, {name: getattr(self, name) for name in _PIECE_HINTS})
 
     @classmethod
     def decode(cls, data: bytes) -> _RootPiece | None:
-        from ..codec import DecodeError, fits, loads
-
-        try:
-            plain = loads(data)
-        except DecodeError:
+        found = piece_from_bytes(data, _PIECE_HINTS)
+        if found is None:
             return None
-        result = result_from_plain(plain)
-        if result is None or set(plain) != {*result_to_plain(result), *_PIECE_PARTS}:
+        result, parts = found
+        if len(parts["reported"]) != len(result.diagnostics):
             return None
-        if not all(fits(plain[name], _PIECE_HINTS[name]) for name in _PIECE_PARTS):
-            return None
-        if len(plain["reported"]) != len(result.diagnostics):
-            return None
-        return cls(result, *(plain[name] for name in _PIECE_PARTS))
+        return cls(result, **parts)
 
 
-_PIECE_PARTS = ("reported", "instantiated", "reportable_dirs", "context_dirs", "problems", "not_analysed")
 _PIECE_HINTS = {
     "reported": list[bool],
     "instantiated": list[str],
