@@ -12,12 +12,6 @@ from .options import Options
 from .rule_api import CheckContext
 
 
-def _check_function(rule: Rule):
-    from .rule_loader import load_check
-
-    return load_check(rule)
-
-
 def evaluate(
     rules: list[Rule], model: Model, options: Options, before_rule: Callable[[Rule], None] | None = None
 ) -> tuple[list[Finding], list[tuple[str, Undecided]]]:
@@ -36,7 +30,9 @@ def evaluate(
 
             results = run_query(compile_query(rule.query), rule.message or rule.title, model)
         else:
-            results = _check_function(rule)(model, ctx)
+            from .rule_loader import load_check
+
+            results = load_check(rule)(model, ctx)
         for item in results:
             if isinstance(item, Match):
                 findings.append(finding_from(rule.id, rule.name, rule.severity, item))

@@ -70,19 +70,18 @@ def folder_digest(path: str) -> str | None:
 
 def code_digest() -> str:
     """A hash of ecrlint's own code and data, so that a changed or reinstalled ecrlint never reuses
-    pieces made by another build with the same version number."""
+    pieces made by another build with the same version number. The rule folders are left out (in
+    an installed ecrlint they sit in the package as `rules/`): rules run after the model is built,
+    and their fixtures are most of the files."""
     digest = hashlib.sha256()
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    from ..catalog import builtin_rules_dir
-
-    for root in (package, builtin_rules_dir()):
-        for folder, dirs, names in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(names):
-                if name.endswith((".py", ".json", ".lark", ".yaml", ".yml", ".tf", ".scm")):
-                    path = os.path.join(folder, name)
-                    digest.update(os.path.relpath(path, root).encode("utf-8", "surrogateescape") + b"\0")
-                    digest.update((file_digest(path) or "-").encode() + b"\0")
+    for folder, dirs, names in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not (folder == package and d == "rules"))
+        for name in sorted(names):
+            if name.endswith((".py", ".json", ".lark", ".yaml", ".yml", ".tf", ".scm")):
+                path = os.path.join(folder, name)
+                digest.update(os.path.relpath(path, package).encode("utf-8", "surrogateescape") + b"\0")
+                digest.update((file_digest(path) or "-").encode() + b"\0")
     return digest.hexdigest()
 
 
