@@ -363,4 +363,32 @@ def loads(data: bytes) -> Any:
         raise DecodeError("nested too deeply") from None
 
 
-__all__ = ["DecodeError", "check_for", "dumps", "field_checks", "fits", "loads"]
+def piece_bytes(result, parts: dict[str, Any]) -> bytes | None:
+    """A unit's model piece for the unit cache: its result and what the adapter keeps beside it;
+    None when it holds something the codec does not know (the piece is then not cached)."""
+    from .adapters import result_to_plain
+
+    try:
+        return dumps({**result_to_plain(result), **parts})
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+def piece_from_bytes(data: bytes, hints: dict[str, Any]) -> tuple[Any, dict[str, Any]] | None:
+    """What `piece_bytes` stored: the result, and the parts named in `hints`, each of its declared
+    type; None for data of any other shape."""
+    from .adapters import result_from_plain, result_to_plain
+
+    try:
+        plain = loads(data)
+    except DecodeError:
+        return None
+    result = result_from_plain(plain)
+    if result is None or set(plain) != {*result_to_plain(result), *hints}:
+        return None
+    if not all(fits(plain[name], hint) for name, hint in hints.items()):
+        return None
+    return result, {name: plain[name] for name in hints}
+
+
+__all__ = ["DecodeError", "check_for", "dumps", "field_checks", "fits", "loads", "piece_bytes", "piece_from_bytes"]

@@ -76,34 +76,6 @@ def result_to_plain(result: AdapterResult) -> dict[str, Any]:
     }
 
 
-def piece_bytes(result: AdapterResult, parts: dict[str, Any]) -> bytes | None:
-    """A unit's model piece for the unit cache: its result and what the adapter keeps beside it;
-    None when it holds something the codec does not know (the piece is then not cached)."""
-    from ..codec import dumps
-
-    try:
-        return dumps({**result_to_plain(result), **parts})
-    except (TypeError, ValueError, RecursionError):
-        return None
-
-
-def piece_from_bytes(data: bytes, hints: dict[str, Any]) -> tuple[AdapterResult, dict[str, Any]] | None:
-    """What `piece_bytes` stored: the result, and the parts named in `hints`, each of its declared
-    type; None for data of any other shape."""
-    from ..codec import DecodeError, fits, loads
-
-    try:
-        plain = loads(data)
-    except DecodeError:
-        return None
-    result = result_from_plain(plain)
-    if result is None or set(plain) != {*result_to_plain(result), *hints}:
-        return None
-    if not all(fits(plain[name], hint) for name, hint in hints.items()):
-        return None
-    return result, {name: plain[name] for name in hints}
-
-
 def result_from_plain(data: Any) -> AdapterResult | None:
     """The result `result_to_plain` gave `data` for (decoded by `model.codec`); None for another shape."""
     if type(data) is not dict or not {

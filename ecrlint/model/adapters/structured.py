@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ...discover import NOT_INPUT, TEMPLATE_INPUT
 from ...source import SourceFile, open_regular
-from . import AdapterContext, AdapterResult, piece_bytes, piece_from_bytes
+from . import AdapterContext, AdapterResult
 from .docload import Document, Loader, looks_like_ours
 from .textfiles import is_buildspec
 
@@ -132,10 +132,14 @@ class _Piece:
     reports: list[tuple[int, str]]  # (index in result.diagnostics, document key)
 
     def encode(self) -> bytes | None:
+        from ..codec import piece_bytes
+
         return piece_bytes(self.result, {"consumed": self.consumed, "reports": self.reports})
 
     @classmethod
     def decode(cls, data: bytes) -> _Piece | None:
+        from ..codec import piece_from_bytes
+
         found = piece_from_bytes(data, {"consumed": list[str], "reports": list[tuple[int, str]]})
         if found is None:
             return None

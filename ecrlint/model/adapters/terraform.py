@@ -25,7 +25,7 @@ from ...values import Value, known
 from .. import objects as m
 from ..policy import parse_policy_document
 from ..units import Reads
-from . import AdapterContext, AdapterResult, Diagnostic, piece_bytes, piece_from_bytes
+from . import AdapterContext, AdapterResult, Diagnostic
 
 
 def _first_block_attr(inst: ResourceInstance, block: str, attr: str) -> Value | None:
@@ -806,10 +806,14 @@ class _RootPiece:
     not_analysed: list[tuple[tuple[str, int, int], NotAnalysed]]
 
     def encode(self) -> bytes | None:
+        from ..codec import piece_bytes
+
         return piece_bytes(self.result, {name: getattr(self, name) for name in _PIECE_HINTS})
 
     @classmethod
     def decode(cls, data: bytes) -> _RootPiece | None:
+        from ..codec import piece_from_bytes
+
         found = piece_from_bytes(data, _PIECE_HINTS)
         if found is None:
             return None
