@@ -14,7 +14,7 @@ from .discover import discover_files, display_path
 from .evaluate import evaluate
 from .findings import Finding, Undecided
 from .model import Model
-from .model.build import build_model, effective_jobs
+from .model.build import ModelInputs, build_model, effective_jobs
 from .options import Options
 
 
@@ -63,9 +63,14 @@ class RunResult:
     files_scanned: int
     catalog: list[Rule]
     rules: list[Rule]  # the selected ones
-    model: Model
+    inputs: ModelInputs
     files_skipped: dict[str, int] = field(default_factory=dict)  # reason -> files left out quietly
     read_quiet: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): read, not inputs
+
+    @property
+    def model(self) -> Model:
+        """The run's bound model (made now when the run reused its last evaluation)."""
+        return self.inputs.model()
 
 
 # Parse errors and suppression hygiene are reported whatever --select says; only --ignore drops them.
@@ -185,12 +190,12 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
         apply_suppressions,
         collect_directives,
         config_directives,
-        metadata_directives,
+        file_metadata_directives,
         read_baseline,
     )
 
     jobs = effective_jobs(discovery, settings.jobs)
-    model, adapted = build_model(
+    inputs = build_model(
         discovery,
         settings.options,
         settings.var_files,
@@ -200,19 +205,9 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
         project_root=project_root(settings, cwd),
         cwd=cwd,
     )
-    from .lifecycle import QUESTION_RULES
-
-    prefetched = None
-    if any(r.id in QUESTION_RULES for r in rules):
-        from .parallel import start_prefetch
-
-        prefetched = start_prefetch(model, settings.options, jobs)
-    try:
-        before = (lambda rule: prefetched.collect() if rule.id in QUESTION_RULES else None) if prefetched else None
-        findings, undecided = evaluate(rules, model, settings.options, before_rule=before)
-    finally:
-        if prefetched is not None:
-            prefetched.close()
+    evaluation = _evaluation(inputs, rules, settings.options, jobs)
+    adapted = inputs.adapted
+    findings, undecided = evaluation.findings, evaluation.undecided
     if adapted.relocations:
         from .relocate import relocate_findings, relocate_undecided
 
@@ -228,16 +223,16 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
         findings = [replace(f, severity=overrides.get(f.rule_id, f.severity)) for f in findings]
 
     directives = collect_directives(discovery.files, _read)
-    directives += metadata_directives(model, adapted.file_facts)
+    directives += evaluation.directives + file_metadata_directives(adapted.file_facts)
     if settings.per_path_ignores and settings.config_path:
         directives += config_directives(settings.per_path_ignores, display_path(settings.config_path, cwd))
     selected = {r.id for r in rules}
     result = apply_suppressions(findings, directives, catalog, selected, cwd, settings.today)
     findings = result.findings + [f for f in result.hygiene if f.rule_id in selected]
     # One finding per fact, once each instance's own suppressions are known.
-    from .merge import display_names, merge_findings
+    from .merge import merge_findings
 
-    findings = merge_findings(findings, display_names(model))
+    findings = merge_findings(findings, evaluation.display_names)
 
     if settings.baseline:
         try:
@@ -251,4 +246,45 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
 
     findings.sort(key=Finding.sort_key)
     scanned, skipped = _summary_counts(discovery, _skipped_counts(adapted.quiet))
-    return RunResult(findings, undecided, scanned, catalog, rules, model, skipped, adapted.quiet)
+    return RunResult(findings, undecided, scanned, catalog, rules, inputs, skipped, adapted.quiet)
+
+
+def _evaluation(inputs, rules: list[Rule], options: Options, jobs: int):
+    """The rules' findings over the model, and what later stages read from it: the last run's, when
+    it evaluated the same model with the same rules and settings (`ecrlint.reuse`)."""
+    from .reuse import Evaluation
+
+    reuse_key = None
+    if inputs.settings is not None:
+        from . import reuse
+
+        digest = inputs.digest()
+        reuse_key = reuse.key(inputs.settings, digest, rules) if digest is not None else None
+        found = reuse.lookup(reuse_key) if reuse_key is not None else None
+        if found is not None:
+            return found
+    model = inputs.model()
+    from .lifecycle import QUESTION_RULES
+
+    prefetched = None
+    if any(r.id in QUESTION_RULES for r in rules):
+        from .parallel import start_prefetch
+
+        prefetched = start_prefetch(model, options, jobs)
+    try:
+        before = (lambda rule: prefetched.collect() if rule.id in QUESTION_RULES else None) if prefetched else None
+        findings, undecided = evaluate(rules, model, options, before_rule=before)
+    finally:
+        if prefetched is not None:
+            prefetched.close()
+    from .merge import display_names
+    from .suppress import object_metadata_directives
+
+    evaluation = Evaluation(findings, undecided, display_names(model), object_metadata_directives(model))
+    del model
+    inputs.release()
+    if reuse_key is not None and inputs.settings is not None:  # settings is None once the model was made again
+        from . import reuse
+
+        reuse.store(reuse_key, evaluation)
+    return evaluation

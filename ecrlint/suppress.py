@@ -262,7 +262,8 @@ def _plain(metadata):
     return to_plain() if callable(to_plain) else metadata
 
 
-def metadata_directives(model, file_facts: dict[str, dict]) -> list[Directive]:
+def object_metadata_directives(model) -> list[Directive]:
+    """Suppressions written in resources' metadata (CloudFormation `Metadata`, CDK nag rules)."""
     found = []
     for obj in model.objects:
         metadata = obj.extra.get("metadata")
@@ -271,6 +272,12 @@ def metadata_directives(model, file_facts: dict[str, dict]) -> list[Directive]:
         span = getattr(metadata, "span", obj.span)
         for rule_id, reason, origin in _metadata_entries(_plain(metadata)):
             found.append(Directive("metadata", span, (rule_id,), reason, address=obj.address, origin=origin))
+    return found
+
+
+def file_metadata_directives(file_facts: dict[str, dict]) -> list[Directive]:
+    """Suppressions written for a whole template (its top-level `Metadata`)."""
+    found = []
     for path, facts in sorted(file_facts.items()):
         metadata = facts.get("metadata")
         if metadata is None:

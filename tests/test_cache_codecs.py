@@ -23,7 +23,7 @@ from .conftest import ROOT
 
 def test_a_model_piece_comes_back_equal_and_with_its_sharing(tmp_path):
     discovery = discover_files([f"{ROOT}/examples"], (), cwd=ROOT)
-    model, result = build_model(discovery, Options(), [], lambda p: p)
+    result = build_model(discovery, Options(), [], lambda p: p).adapted
     pieces = result.objects + result.diagnostics
     back = codec.loads(codec.dumps(pieces))
     assert repr(back) == repr(pieces)

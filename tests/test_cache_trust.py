@@ -11,7 +11,7 @@ import pytest
 
 from ecrlint import __version__, cache
 from ecrlint.model import codec
-from ecrlint.model.adapters import AdapterResult, result_to_plain
+from ecrlint.model.adapters import AdapterResult
 from ecrlint.model.units import NAMESPACE
 from ecrlint.pipeline import Settings, run
 
@@ -58,8 +58,8 @@ def _resign(path, piece: bytes, deps: bytes | None = None) -> None:
 
 def _empty_run() -> bytes:
     """The piece of a Terraform root that declares nothing."""
-    empty = {**result_to_plain(AdapterResult()), "reported": [], "instantiated": [], "reportable_dirs": []}
-    return codec.dumps({**empty, "context_dirs": {}, "problems": [], "not_analysed": []})
+    parts = {"reported": [], "instantiated": [], "reportable_dirs": [], "context_dirs": {}, "problems": []}
+    return codec.piece_bytes(AdapterResult(), {**parts, "not_analysed": []})
 
 
 def _make_foreign(path, monkeypatch) -> None:
@@ -157,11 +157,12 @@ def _piece(body) -> bytes:
     return json.dumps({"paths": ["tf/main.tf"], "spans": [0, 1, 1, 4, 2], "body": body}).encode()
 
 
-def _with(**changes) -> bytes:
-    body = json.loads(_empty_run())["body"]
+def _with(objects=None, **changes) -> bytes:
+    """A piece's two documents: the empty root's first one with `changes`, then `objects`."""
+    body = json.loads(_empty_run().partition(b"\n")[0])["body"]
     items = dict(zip(body[1::2], body[2::2]))
     items.update(changes)
-    return _piece(["D", *(x for k, v in items.items() for x in (k, v))])
+    return _piece(["D", *(x for k, v in items.items() for x in (k, v))]) + b"\n" + _piece(objects or ["L"])
 
 
 REPOSITORY = ["C", "Repository", {"address": "aws_ecr_repository.app", "span": ["S", 0], "source_format": "terraform"}]
@@ -186,6 +187,8 @@ REPOSITORY = ["C", "Repository", {"address": "aws_ecr_repository.app", "span": [
         _with(reported=["L", True]),  # one more than there are diagnostics
         _with(problems=["L", ["T", "not a span", "message"]]),
         _with(extra=1),
+        _with(objects=["L", 1, 2]).replace(b"\n", b" "),  # one document
+        _with(objects="objects"),
     ],
     ids=[
         "not-json",
@@ -204,6 +207,8 @@ REPOSITORY = ["C", "Repository", {"address": "aws_ecr_repository.app", "span": [
         "reported-too-long",
         "problem-without-span",
         "extra-key",
+        "one-line",
+        "objects-string",
     ],
 )
 def test_a_signed_entry_of_the_wrong_shape_is_a_miss(tree, piece):

@@ -40,9 +40,10 @@ def build_model(
     scenarios: dict[str, dict[str, list[str]]] | None = None,
     project_root: str | None = None,
     cwd: str | None = None,
-) -> tuple[Model, AdapterResult]:
-    """The bound model of the discovered files. With the run's cache on disk and `cwd` (where paths
-    are shown from) given, each unit's piece of the model is reused while its inputs are unchanged."""
+) -> ModelInputs:
+    """What the discovered files yield, the model made from it when asked. With the run's cache on
+    disk and `cwd` (where paths are shown from) given, each unit's piece of the model is reused
+    while its inputs are unchanged."""
     ctx = AdapterContext(
         options=options,
         roots=discovery.roots,
@@ -53,6 +54,18 @@ def build_model(
     )
     if cwd is not None:
         ctx.units = _unit_cache(ctx, cwd)
+    result = _adapt(discovery, ctx, jobs)
+    if ctx.units is None:
+        return ModelInputs(result, None, None)
+
+    def again() -> AdapterResult:
+        ctx.units.lazy_objects = False
+        return _adapt(discovery, ctx, jobs)
+
+    return ModelInputs(result, ctx.units.settings, again)
+
+
+def _adapt(discovery: Discovery, ctx: AdapterContext, jobs: int) -> AdapterResult:
     result = AdapterResult()
     terraform = [f for f in discovery.files if f.kind in ("terraform", "terraform-json", "tfvars")]
     structured = [f for f in discovery.files if f.kind in ("json", "yaml")]
@@ -88,8 +101,75 @@ def build_model(
             f"more than {MAX_FILES} input files: stopped collecting at {discovery.truncated}; the rest is not analysed"
         )
         result.diagnostics.append(Diagnostic(message, Span(discovery.truncated, 1, 1, 1, 1)))
-    model = Model(objects=list(result.objects), diagnostics=list(result.diagnostics))
-    return bind(model), result
+    return result
+
+
+class ModelInputs:
+    """The adapters' result, and the bound model made from it when first asked for. Pieces read
+    from the unit cache keep their objects encoded until then, so a run that reuses its last
+    evaluation (`ecrlint.reuse`) never decodes them."""
+
+    def __init__(self, adapted: AdapterResult, settings: str | None, again) -> None:
+        self.adapted = adapted
+        self.settings = settings  # the unit cache's settings key; None without a cache
+        self._again = again  # the same result made again, each cached piece decoded as it is read
+        self._model: Model | None = None
+        self._released = False
+
+    def digest(self) -> str | None:
+        """A hash of everything the model is made of, as encoded; None without a cache, or when a
+        part cannot be encoded."""
+        import hashlib
+
+        from .codec import dumps
+        from .units import StoredObjects
+
+        if self.settings is None:
+            return None
+        digest = hashlib.sha256()
+        try:
+            for item in self.adapted.objects:
+                digest.update(item.sha if isinstance(item, StoredObjects) else hashlib.sha256(dumps([item])).digest())
+            digest.update(dumps(self.adapted.diagnostics))
+        except (TypeError, ValueError, RecursionError):
+            return None
+        return digest.hexdigest()
+
+    def release(self) -> None:
+        """Let the model go when it can be made again (a run with a cache): the stages after the
+        evaluation do not read it, and the output is written with less memory held."""
+        if self._again is not None:
+            self._model, self._released = None, True
+
+    def model(self) -> Model:
+        if self._model is None:
+            from .codec import DecodeError
+
+            if self._released:
+                self.adapted = self._again()
+            try:
+                objects = _objects(self.adapted.objects)
+            except DecodeError:
+                # A signed piece of the wrong shape: the adapters run again, decoding each cached
+                # piece as they read it, so that such a piece is modelled again and replaced. The
+                # digest was of the bad piece: this run's evaluation is not kept.
+                self.adapted, self.settings = self._again(), None
+                objects = _objects(self.adapted.objects)
+            self.adapted.objects = []  # the model holds them now; the encoded pieces can go
+            self._model = bind(Model(objects=objects, diagnostics=list(self.adapted.diagnostics)))
+        return self._model
+
+
+def _objects(items: list) -> list:
+    from .units import StoredObjects
+
+    objects = []
+    for item in items:
+        if isinstance(item, StoredObjects):
+            objects.extend(item.objects())
+        else:
+            objects.append(item)
+    return objects
 
 
 def _unit_cache(ctx: AdapterContext, cwd: str):

@@ -50,8 +50,8 @@ def _classes() -> dict[str, type]:
 
 # -- encoding --------------------------------------------------------------------------------
 class _Encoder:
-    def __init__(self) -> None:
-        self.classes = _classes()
+    def __init__(self, extra: tuple[type, ...] = ()) -> None:
+        self.classes = {**_classes(), **{cls.__name__: cls for cls in extra}}
         self.paths: dict[str, int] = {}
         self.spans: dict[Span, int] = {}
         self.seen: dict[int, int] = {}  # id(object) -> its slot
@@ -91,6 +91,8 @@ class _Encoder:
             return self.shared(obj) or ["L", *(self.encode(x) for x in obj)]
         if kind is tuple:
             return ["T", *(self.encode(x) for x in obj)]
+        if kind is set:
+            return ["Z", *sorted((self.encode(x) for x in obj), key=repr)]
         if kind is dict:
             return self.shared(obj) or ["D", *(y for k, v in obj.items() for y in (self.encode(k), self.encode(v)))]
         if hasattr(obj, "key_spans") and isinstance(obj, dict):  # a YAML mapping that knows where its keys are
@@ -116,9 +118,10 @@ class _Encoder:
         return out + tail
 
 
-def dumps(obj: Any) -> bytes:
-    """`obj` (plain data holding model objects, Values, Spans, ...) as JSON bytes."""
-    encoder = _Encoder()
+def dumps(obj: Any, extra: tuple[type, ...] = ()) -> bytes:
+    """`obj` (plain data holding model objects, Values, Spans, ...) as JSON bytes. `extra`: other
+    dataclasses it may hold (their names must differ from the model's)."""
+    encoder = _Encoder(extra)
     body = encoder.encode(obj)
     document = {"paths": list(encoder.paths), "spans": encoder.span_rows, "body": body}
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
@@ -126,8 +129,8 @@ def dumps(obj: Any) -> bytes:
 
 # -- decoding --------------------------------------------------------------------------------
 class _Decoder:
-    def __init__(self, paths: Any, spans: Any) -> None:
-        self.classes = _classes()
+    def __init__(self, paths: Any, spans: Any, extra: tuple[type, ...] = ()) -> None:
+        self.classes = {**_classes(), **{cls.__name__: cls for cls in extra}}
         self.table: list[Any] = []
         if not isinstance(paths, list) or not all(type(p) is str for p in paths):
             raise DecodeError("bad path table")
@@ -186,6 +189,12 @@ class _Decoder:
             return self.span(data[1])
         if tag == "T":
             return tuple(self.decode(x) for x in data[1:])
+        if tag == "Z":
+            items = [self.decode(x) for x in data[1:]]
+            try:
+                return set(items)
+            except TypeError:
+                raise DecodeError("a set of unhashable items") from None
         if tag == "f" and len(data) == 2 and type(data[1]) is str:
             try:
                 return float(data[1])
@@ -311,6 +320,9 @@ def check_for(hint: Any):
         return lambda value: (
             type(value) is tuple and (not items or len(value) == len(items) and all(c(v) for c, v in zip(items, value)))
         )
+    if origin is set:
+        item = check_for(args[0]) if args else None
+        return lambda value: type(value) is set and (item is None or all(map(item, value)))
     if origin is dict:
         key, item = (check_for(args[0]), check_for(args[1])) if args else (None, None)
         return lambda value: (
@@ -339,6 +351,8 @@ def fits(value: Any, hint: Any) -> bool:
             if len(args) == 2 and args[1] is Ellipsis:
                 return all(fits(v, args[0]) for v in value)
             return not args or len(args) == len(value) and all(fits(v, a) for v, a in zip(value, args))
+        if origin is set:
+            return type(value) is set and (not args or all(fits(v, args[0]) for v in value))
         if origin is dict:
             return isinstance(value, dict) and (
                 not args or all(fits(k, args[0]) and fits(v, args[1]) for k, v in value.items())
@@ -349,8 +363,8 @@ def fits(value: Any, hint: Any) -> bool:
     return isinstance(hint, type) and isinstance(value, hint)
 
 
-def loads(data: bytes) -> Any:
-    """What `dumps` gave `data` for; raises DecodeError for anything else."""
+def loads(data: bytes, extra: tuple[type, ...] = ()) -> Any:
+    """What `dumps` gave `data` for (with the same `extra` classes); raises DecodeError for anything else."""
     try:
         document = json.loads(data)
     except (ValueError, RecursionError) as err:
@@ -358,37 +372,75 @@ def loads(data: bytes) -> Any:
     if type(document) is not dict or set(document) != {"paths", "spans", "body"}:
         raise DecodeError("not a model piece")
     try:
-        return _Decoder(document["paths"], document["spans"]).decode(document["body"])
+        return _Decoder(document["paths"], document["spans"], extra).decode(document["body"])
     except RecursionError:
         raise DecodeError("nested too deeply") from None
 
 
 def piece_bytes(result, parts: dict[str, Any]) -> bytes | None:
     """A unit's model piece for the unit cache: its result and what the adapter keeps beside it;
-    None when it holds something the codec does not know (the piece is then not cached)."""
+    None when it holds something the codec does not know (the piece is then not cached).
+
+    Two documents on two lines: everything but the model objects, then the objects. A run reads
+    the first of each piece at once, and decodes the second only if it builds the model
+    (`units.StoredObjects`)."""
     from .adapters import result_to_plain
 
+    plain = result_to_plain(result)
+    objects = plain.pop("objects")
     try:
-        return dumps({**result_to_plain(result), **parts})
+        return dumps({**plain, **parts}) + b"\n" + dumps(objects)
     except (TypeError, ValueError, RecursionError):
         return None
 
 
-def piece_from_bytes(data: bytes, hints: dict[str, Any]) -> tuple[Any, dict[str, Any]] | None:
+def piece_from_bytes(data: bytes, hints: dict[str, Any], keep) -> tuple[Any, dict[str, Any]] | None:
     """What `piece_bytes` stored: the result, and the parts named in `hints`, each of its declared
-    type; None for data of any other shape."""
+    type; None for data of any other shape. The objects are not decoded here: `keep(encoded)` gives
+    what stands for them in the result (`units.StoredObjects`), or raises DecodeError."""
     from .adapters import result_from_plain, result_to_plain
 
+    head, newline, objects = data.partition(b"\n")
+    if not newline:
+        return None
     try:
-        plain = loads(data)
+        plain = loads(head)
+        kept = keep(objects)
     except DecodeError:
         return None
-    result = result_from_plain(plain)
-    if result is None or set(plain) != {*result_to_plain(result), *hints}:
+    result = result_from_plain({**plain, "objects": []}) if type(plain) is dict else None
+    if result is None or {*plain, "objects"} != {*result_to_plain(result), *hints}:
         return None
     if not all(fits(plain[name], hint) for name, hint in hints.items()):
         return None
+    result.objects = [kept]
     return result, {name: plain[name] for name in hints}
 
 
-__all__ = ["DecodeError", "check_for", "dumps", "field_checks", "fits", "loads", "piece_bytes", "piece_from_bytes"]
+def objects_part(piece: bytes) -> bytes:
+    """The encoded objects of a piece made by `piece_bytes`."""
+    return piece.partition(b"\n")[2]
+
+
+def objects_from_bytes(data: bytes) -> list:
+    """The model objects `dumps` gave `data` for; raises DecodeError for anything else."""
+    from .objects import ModelObject
+
+    found = loads(data)
+    if type(found) is not list or not all(isinstance(o, ModelObject) for o in found):
+        raise DecodeError("not a list of model objects")
+    return found
+
+
+__all__ = [
+    "DecodeError",
+    "check_for",
+    "dumps",
+    "field_checks",
+    "fits",
+    "loads",
+    "piece_bytes",
+    "piece_from_bytes",
+    "objects_from_bytes",
+    "objects_part",
+]

@@ -118,6 +118,9 @@ class UnitCache:
         self.cache = cache
         self.settings = content_key(NAMESPACE, code_digest(), *library_versions(), *settings)
         self._digests: dict[tuple[str, str], str | None] = {}
+        # A hit's objects stay encoded until the model is built; off, they are decoded at the
+        # lookup, so that one of the wrong shape is a miss (and is modelled and stored again).
+        self.lazy_objects = True
         self.hits = 0
         self.misses = 0
 
@@ -164,6 +167,27 @@ class UnitCache:
         except (AttributeError, TypeError):
             return False
 
+    def keeper(self, kind: str, identity: str) -> Callable[[bytes], StoredObjects]:
+        """What stands for the encoded objects of this unit's piece, read back by `lookup`: a hash of
+        them, or (`lazy_objects` off) the objects decoded now, raising DecodeError for a bad piece."""
+        key = self._key(kind, identity)
+
+        def keep(encoded: bytes) -> StoredObjects:
+            kept = StoredObjects(key, hashlib.sha256(encoded).digest())
+            if not self.lazy_objects:
+                from .codec import objects_from_bytes
+
+                kept.live = objects_from_bytes(encoded)
+            return kept
+
+        return keep
+
+    def kept(self, kind: str, identity: str, piece: bytes, objects: list) -> StoredObjects:
+        """What stands for the objects of a piece this run made and stored: the objects themselves."""
+        from .codec import objects_part
+
+        return StoredObjects(self._key(kind, identity), hashlib.sha256(objects_part(piece)).digest(), objects)
+
     def store(self, kind: str, identity: str, reads: Reads, piece: bytes) -> None:
         """Keep the piece, filed with the digests `reads` took (made by `self.reads()`)."""
         deps = {
@@ -178,4 +202,38 @@ class UnitCache:
 _UNSEEN = object()
 
 
-__all__ = ["NAMESPACE", "Reads", "UnitCache", "file_digest", "folder_digest"]
+class StoredObjects:
+    """The model objects of one unit's piece, where an adapter's result holds its objects. Of a piece
+    read back, only a hash of the encoded objects stays in memory: a run whose model is unchanged
+    reuses its last evaluation (`ecrlint.reuse`) and never decodes them. `objects()` reads the entry
+    again when the model is built, and decodes the objects if they are still the ones hashed."""
+
+    __slots__ = ("key", "sha", "live")
+
+    def __init__(self, key: str, sha: bytes, live: list | None = None) -> None:
+        self.key = key
+        self.sha = sha
+        self.live = live
+
+    def objects(self) -> list:
+        """The objects; raises DecodeError when the entry is gone, changed or of the wrong shape."""
+        if self.live is not None:
+            return self.live
+        from ..cache import current
+        from .codec import DecodeError, objects_from_bytes, objects_part
+
+        data = current().get_again(NAMESPACE, self.key)  # checked against the hash of the first read
+        encoded = objects_part(data.partition(b"\n")[2]) if data is not None else None
+        if encoded is None or hashlib.sha256(encoded).digest() != self.sha:
+            raise DecodeError("the cached piece changed or is gone")
+        return objects_from_bytes(encoded)
+
+    def __getstate__(self) -> tuple[str, bytes]:  # to a parent process: read from the cache there
+        return self.key, self.sha
+
+    def __setstate__(self, state: tuple[str, bytes]) -> None:
+        self.key, self.sha = state
+        self.live = None
+
+
+__all__ = ["NAMESPACE", "Reads", "StoredObjects", "UnitCache", "file_digest", "folder_digest"]

@@ -137,10 +137,10 @@ class _Piece:
         return piece_bytes(self.result, {"consumed": self.consumed, "reports": self.reports})
 
     @classmethod
-    def decode(cls, data: bytes) -> _Piece | None:
+    def decode(cls, data: bytes, keep) -> _Piece | None:
         from ..codec import piece_from_bytes
 
-        found = piece_from_bytes(data, {"consumed": list[str], "reports": list[tuple[int, str]]})
+        found = piece_from_bytes(data, {"consumed": list[str], "reports": list[tuple[int, str]]}, keep)
         if found is None:
             return None
         result, parts = found
@@ -153,7 +153,7 @@ def _unit(source: SourceFile, ctx: AdapterContext, roots: list[str], display) ->
     units = ctx.units
     if units is not None:
         data = units.lookup("structured", identity, lambda name: None)
-        piece = _Piece.decode(data) if data is not None else None
+        piece = _Piece.decode(data, units.keeper("structured", identity)) if data is not None else None
         if piece is not None:
             return piece
     loader = Loader(roots=roots, display_path=display)
@@ -164,6 +164,7 @@ def _unit(source: SourceFile, ctx: AdapterContext, roots: list[str], display) ->
         data = piece.encode()
         if data is not None:
             units.store("structured", identity, loader.reads, data)
+            piece.result.objects = [units.kept("structured", identity, data, piece.result.objects)]
     return piece
 
 

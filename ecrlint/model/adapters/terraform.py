@@ -683,12 +683,13 @@ class _Project:
         identity = f"{directory}\0{reportable}"
         units = self.ctx.units
         data = units.lookup("terraform", identity, self.fact) if units is not None else None
-        piece = _RootPiece.decode(data) if data is not None else None
+        piece = _RootPiece.decode(data, units.keeper("terraform", identity)) if data is not None else None
         if piece is None:
             piece = self.walk_alone(directory, children, reportable)
             data = piece.encode() if units is not None else None
             if data is not None:
                 units.store("terraform", identity, self.reads, data)
+                piece.result.objects = [units.kept("terraform", identity, data, piece.result.objects)]
         self.merge(piece)
 
     def walk_alone(self, directory: str, children: set[str], reportable: bool) -> _RootPiece:
@@ -811,10 +812,10 @@ class _RootPiece:
         return piece_bytes(self.result, {name: getattr(self, name) for name in _PIECE_HINTS})
 
     @classmethod
-    def decode(cls, data: bytes) -> _RootPiece | None:
+    def decode(cls, data: bytes, keep) -> _RootPiece | None:
         from ..codec import piece_from_bytes
 
-        found = piece_from_bytes(data, _PIECE_HINTS)
+        found = piece_from_bytes(data, _PIECE_HINTS, keep)
         if found is None:
             return None
         result, parts = found
