@@ -187,6 +187,29 @@ class Cache:
             pass
         return deleted
 
+    def keep_newest(self, namespace: str, count: int) -> int:
+        """Delete all but the `count` entries of `namespace` used last; the number deleted. For
+        entries that are large and useful only while recent (a whole run's evaluation)."""
+        if self.directory is None:
+            return 0
+        entries = []
+        for bucket in _folders(os.path.join(self.directory, namespace)):
+            try:
+                with os.scandir(bucket) as listing:
+                    for entry in listing:
+                        if entry.is_file(follow_symlinks=False) and not entry.name.endswith(".tmp"):
+                            entries.append((entry.stat(follow_symlinks=False).st_mtime, entry.path))
+            except OSError:
+                continue
+        deleted = 0
+        for _, path in sorted(entries, reverse=True)[count:]:
+            try:
+                os.unlink(path)
+                deleted += 1
+            except OSError:
+                continue
+        return deleted
+
     def forget(self, namespace: str) -> None:
         """Drop the in-memory copies of a namespace's entries (the files stay)."""
         for item in [k for k in self.memory if k[0] == namespace]:

@@ -23,6 +23,9 @@ from .findings import Finding, Scenario, Suppression, Undecided
 from .suppress import Directive
 
 NAMESPACE = "evaluation"
+# Evaluations kept: each is a whole run's findings (megabytes on a large tree), and one is reused
+# only while its model is recent (the last commit, or a few branches switched between).
+KEPT = 8
 _CLASSES = (Finding, Undecided, Scenario, Suppression, Directive)
 
 
@@ -113,4 +116,6 @@ def store(evaluation_key: str, evaluation: Evaluation) -> None:
         data = dumps(plain, _CLASSES)
     except (TypeError, ValueError, RecursionError):
         return
-    current().put(NAMESPACE, evaluation_key, data, remember=False)
+    cache = current()
+    cache.put(NAMESPACE, evaluation_key, data, remember=False)
+    cache.keep_newest(NAMESPACE, KEPT)

@@ -184,3 +184,18 @@ def test_the_model_of_a_cached_run_is_made_again_when_asked(tree):
         result = run(_settings(tree))
         assert [r.address for r in result.model.of(Repository)] == ["aws_ecr_repository.app"]
         assert result.model.of(Repository)[0].has_lifecycle_policy is not None  # bound
+
+
+def test_only_the_last_evaluations_are_kept(tree, calls, monkeypatch):
+    from ecrlint import reuse
+
+    monkeypatch.setattr(reuse, "KEPT", 2)
+    for n in range(4):
+        (tree / "tf" / "main.tf").write_text(MUTABLE.replace('"app"', f'"app{n}"'))
+        run(_settings(tree))
+    kept = [p for p in (tree / "cache").rglob("*") if p.is_file() and p.parent.parent.name == reuse.NAMESPACE]
+    assert len(kept) == 2
+    calls.take()
+    result = run(_settings(tree))
+    assert calls.take()[0] == 0  # the last model's evaluation is one of those kept
+    assert [f.address for f in result.findings if f.rule_id == "ECR101"] == ["aws_ecr_repository.app3"]
