@@ -17,8 +17,10 @@ What is measured, each as a separate process, reporting the median of `--runs` r
 - `ecrlint check DIR --format json --output /dev/null --no-cache` (cold: nothing reused);
 - the same with `--jobs 1`, when `--jobs` exists;
 - a warm re-run: the cache is filled once in a fresh `--cache-dir`, then the runs reuse it;
-- an edited run: a cache is filled, then one Terraform file's content changes before each run (on a
-  copy of a tree given with `--path`); its output is checked against a `--no-cache` run;
+- edited runs: a cache is filled, then one Terraform file changes before each run (on a copy of a
+  tree given with `--path`): first a comment line is appended (the ECR model stays as it was, so
+  the last evaluation is reused), then an ECR repository (the model changes, so it is decoded and
+  evaluated); after each kind, the output is checked against a `--no-cache` run;
 - `checkov -d DIR --framework terraform cloudformation --check <its ECR checks> --quiet
   --compact -o json --skip-download`, when a `checkov` executable is found (`--checkov PATH`,
   else PATH). `--skip-download` stops Checkov from trying to fetch its guidelines over the
@@ -491,37 +493,52 @@ def _first_terraform_file(path: str) -> str | None:
     return None
 
 
-def _edited_run(corpus, ecrlint: list[str], env: dict[str, str], args, timeout, work: str) -> Measurement:
-    """Fill a cache, then change one Terraform file's content (a comment line appended) before each
-    run: what a pre-commit run after a small change costs (only the edited file's unit is modelled
-    again). A given tree is measured on a copy, so that it is never edited. Afterwards the output
-    of one more edited run is compared with that of a `--no-cache` run of the same tree."""
-    label = "ecrlint check, warm, one file edited before each run"
+# The two edits measured before each run: one that leaves the ECR model as it was (a comment; so is
+# an edit to a resource that is not about ECR), and one that changes it (a new repository, named anew
+# for each run so that no earlier evaluation matches).
+EDITS = {
+    "comment": ("a comment line appended to one .tf file", "printf '\\n# benchmark edit\\n' >> {target}"),
+    "model": (
+        "an ECR repository appended to one .tf file",
+        'n=$(date +%s%N) && printf \'\\nresource "aws_ecr_repository" "bench_%s" {{\\n  name = "bench-%s"\\n}}\\n\' '
+        "$n $n >> {target}",
+    ),
+}
+
+
+def _edited_runs(corpus, ecrlint: list[str], env: dict[str, str], args, timeout, work: str) -> list[Measurement]:
+    """Fill a cache, then edit one Terraform file before each run (`EDITS`): what a pre-commit run
+    after a small change costs. A given tree is measured on a copy, so that it is never edited.
+    After each kind of edit, the output of one more edited run is compared with that of a
+    `--no-cache` run of the same tree."""
+    labels = {kind: f"ecrlint check, warm, {what} before each run" for kind, (what, _) in EDITS.items()}
     tree = corpus.path
     if not corpus.generated:
         tree = os.path.join(work, "edited-tree")
         shutil.copytree(corpus.path, tree, symlinks=True)
     target = _first_terraform_file(tree)
     if target is None:
-        return Measurement(label, [], status="not available", note="no Terraform file")
+        return [Measurement(label, [], status="not available", note="no Terraform file") for label in labels.values()]
     cache_dir = os.path.join(work, "edit-cache")
     cmd = ecrlint + ["check", tree, "--format", "json", "--output", os.devnull, "--cache-dir", cache_dir]
     prime = repeat("ecrlint check, filling the cache to edit", cmd, env, 1, 0, timeout)
     if prime.status != "ok":
-        prime.label = label
-        return prime
-    edit = f"printf '\\n# benchmark edit\\n' >> {shlex.quote(target)} && exec {shlex.join(cmd)}"
-    measured = repeat(label, ["sh", "-c", edit], env, args.runs, 0, timeout)
-    measured.command = ["(append a comment line to one .tf file) &&", *cmd]
-    if measured.status == "ok":
-        edited_out, uncached_out = os.path.join(work, "edited.json"), os.path.join(work, "edited-nocache.json")
-        again = f"printf '\\n# benchmark edit\\n' >> {shlex.quote(target)} && exec {shlex.join(_to(cmd, edited_out))}"
-        repeat("ecrlint check, one more edited run (output kept)", ["sh", "-c", again], env, 1, 0, timeout)
-        uncached = [part for part in _to(cmd, uncached_out) if part not in ("--cache-dir", cache_dir)]
-        repeat("ecrlint check, the edited tree with --no-cache", uncached + ["--no-cache"], env, 1, 0, timeout)
-        same = _compare(ecrlint_summary(uncached_out)[1], ecrlint_summary(edited_out)[1], "a --no-cache run")
-        measured.note = f"edited {os.path.relpath(target, tree)}; filling run {prime.walls[0]:.2f} s; {same}"
-    return measured
+        return [Measurement(label, [], status=prime.status, note=prime.note) for label in labels.values()]
+    out = []
+    for kind, (what, edit_command) in EDITS.items():
+        edit = edit_command.format(target=shlex.quote(target))
+        measured = repeat(labels[kind], ["sh", "-c", f"{edit} && exec {shlex.join(cmd)}"], env, args.runs, 0, timeout)
+        measured.command = [f"({what}) &&", *cmd]
+        if measured.status == "ok":
+            edited_out, uncached_out = os.path.join(work, "edited.json"), os.path.join(work, "edited-nocache.json")
+            again = f"{edit} && exec {shlex.join(_to(cmd, edited_out))}"
+            repeat("ecrlint check, one more edited run (output kept)", ["sh", "-c", again], env, 1, 0, timeout)
+            uncached = [part for part in _to(cmd, uncached_out) if part not in ("--cache-dir", cache_dir)]
+            repeat("ecrlint check, the edited tree with --no-cache", uncached + ["--no-cache"], env, 1, 0, timeout)
+            same = _compare(ecrlint_summary(uncached_out)[1], ecrlint_summary(edited_out)[1], "a --no-cache run")
+            measured.note = f"edited {os.path.relpath(target, tree)}; filling run {prime.walls[0]:.2f} s; {same}"
+        out.append(measured)
+    return out
 
 
 @dataclass
@@ -530,7 +547,8 @@ class CorpusResult:
     rows: list[Measurement] = field(default_factory=list)
     ecrlint_cold: Measurement | None = None
     ecrlint_warm: Measurement | None = None
-    ecrlint_edited: Measurement | None = None
+    ecrlint_edited: Measurement | None = None  # an edit that leaves the ECR model as it was
+    ecrlint_model_edited: Measurement | None = None  # an edit that changes it
     checkov: Measurement | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -596,8 +614,10 @@ def bench_corpus(corpus: Corpus, args, tools: dict) -> CorpusResult:
             result.rows.append(warm)
             result.ecrlint_warm = warm
             if prime.status == "ok":
-                result.ecrlint_edited = _edited_run(corpus, ecrlint, env, args, timeout, work)
-                result.rows.append(result.ecrlint_edited)
+                result.ecrlint_edited, result.ecrlint_model_edited = _edited_runs(
+                    corpus, ecrlint, env, args, timeout, work
+                )
+                result.rows += [result.ecrlint_edited, result.ecrlint_model_edited]
         else:
             result.rows.append(
                 Measurement(label, [], status="not available", note="--no-cache/--cache-dir not accepted yet")
@@ -747,7 +767,7 @@ def targets(startup: Measurement, results: list[CorpusResult]) -> list[list[str]
             )
     large = by_scale.get("large")
     if large:
-        measured_runs = (large.ecrlint_cold, large.ecrlint_warm, large.ecrlint_edited)
+        measured_runs = (large.ecrlint_cold, large.ecrlint_warm, large.ecrlint_edited, large.ecrlint_model_edited)
         peaks = [m.peak_mb for m in measured_runs if m is not None and m.peak_mb]
         ok = large.ecrlint_cold is not None and large.ecrlint_cold.status == "ok"
         peak = max(peaks) if peaks else None
@@ -758,15 +778,19 @@ def targets(startup: Measurement, results: list[CorpusResult]) -> list[list[str]
                 "-" if peak is None else ("yes" if ok and peak < t["large_peak_mb"] else "no"),
             ]
         )
-        edited, cold = large.ecrlint_edited, large.ecrlint_cold
+        cold = large.ecrlint_cold
         fraction = t["large_edited_fraction"]
-        label = f"large: one file edited, under {fraction:.0%} of a cold run"
-        if edited is None or edited.median is None or cold is None or not cold.median:
-            rows.append([label, "-" if edited is None else edited.status, "-"])
-        else:
-            share = edited.median / cold.median
-            measured = f"{share:.1%} ({_fmt_s(edited.median)} s vs {_fmt_s(cold.median)} s)"
-            rows.append([label, measured, "yes" if share < fraction else "no"])
+        for edited, what in (
+            (large.ecrlint_edited, "the ECR model unchanged (a comment)"),
+            (large.ecrlint_model_edited, "the ECR model changed (a repository added)"),
+        ):
+            label = f"large: one file edited, {what}, under {fraction:.0%} of a cold run"
+            if edited is None or edited.median is None or cold is None or not cold.median:
+                rows.append([label, "-" if edited is None else edited.status, "-"])
+            else:
+                share = edited.median / cold.median
+                measured = f"{share:.1%} ({_fmt_s(edited.median)} s vs {_fmt_s(cold.median)} s)"
+                rows.append([label, measured, "yes" if share < fraction else "no"])
         ck = large.checkov
         if ck is not None:
             limit = t["checkov_large_limit_s"]
