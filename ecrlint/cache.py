@@ -23,7 +23,7 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -232,6 +232,31 @@ class Cache:
         except OSError:
             pass
 
+    def put_stream(self, namespace: str, key: str, chunks: Iterable[bytes]) -> None:
+        """Keep the concatenation of `chunks` on disk (not in memory), written as they come: a large
+        entry never exists as one block in memory. An exception from `chunks` leaves no entry, and is
+        raised."""
+        if self.directory is None or self._key_material() is None:
+            return
+        path = self._path(namespace, key)
+        header = self._header(namespace, key) + b"\n"
+        signature = hmac.new(self._key_material() or b"", header, "sha256")
+        placeholder = b"0" * signature.digest_size * 2
+
+        def write(handle) -> None:
+            handle.write(placeholder + b"\n" + header)
+            for chunk in chunks:
+                signature.update(chunk)
+                handle.write(chunk)
+            handle.seek(0)
+            handle.write(signature.hexdigest().encode("ascii"))
+
+        try:
+            _make_private(os.path.dirname(path))
+            _write_atomically(path, write)
+        except OSError:
+            pass
+
     def get_json(self, namespace: str, key: str) -> Any:
         """The JSON data stored under (namespace, key), or MISSING (unreadable JSON is a miss too)."""
         data = self.get(namespace, key)
@@ -298,14 +323,18 @@ def _new_secret(path: str) -> bytes:
     return secret
 
 
-def _write_atomically(path: str, *parts: bytes) -> None:
-    """Write `parts` to a new file (mode 0600) in the same folder, then rename it over `path`: a reader
-    sees the old file or the new one, and a symbolic link at `path` is replaced, never followed."""
+def _write_atomically(path: str, *parts) -> None:
+    """Write `parts` (bytes, or a function that writes to the open file) to a new file (mode 0600)
+    in the same folder, then rename it over `path`: a reader sees the old file or the new one, and
+    a symbolic link at `path` is replaced, never followed."""
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             for part in parts:
-                handle.write(part)
+                if callable(part):
+                    part(handle)
+                else:
+                    handle.write(part)
         os.replace(tmp, path)
     except BaseException:
         try:

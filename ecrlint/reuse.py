@@ -104,7 +104,7 @@ def _well_formed(plain) -> bool:
 
 def store(evaluation_key: str, evaluation: Evaluation) -> None:
     from .cache import current
-    from .model.codec import dumps
+    from .model.codec import dumps_chunks
 
     plain = {
         "findings": evaluation.findings,
@@ -112,10 +112,10 @@ def store(evaluation_key: str, evaluation: Evaluation) -> None:
         "display_names": evaluation.display_names,
         "directives": evaluation.directives,
     }
+    cache = current()
     try:
-        data = dumps(plain, _CLASSES)
+        # Written as it is encoded: megabytes on a large tree, at the end of the run's busiest part.
+        cache.put_stream(NAMESPACE, evaluation_key, dumps_chunks(plain, _CLASSES))
     except (TypeError, ValueError, RecursionError):
         return
-    cache = current()
-    cache.put(NAMESPACE, evaluation_key, data, remember=False)
     cache.keep_newest(NAMESPACE, KEPT)

@@ -113,3 +113,22 @@ def test_a_run_prunes_its_cache(tmp_path):
     assert units and answers
     assert set(units) <= set(left)  # the second run read the model pieces back: used, so kept
     assert not set(answers) & set(left)  # it asked no lifecycle question: those were unused
+
+
+def test_a_streamed_entry_reads_back_and_a_failed_one_leaves_nothing(tmp_path):
+    import pytest
+
+    from ecrlint.cache import Cache
+
+    cache = Cache(str(tmp_path / "cache"))
+    cache.put_stream("evaluation", "a" * 64, iter([b"one ", b"two"]))
+    assert cache.get("evaluation", "a" * 64) == b"one two"
+
+    def failing():
+        yield b"half"
+        raise TypeError("cannot encode")
+
+    with pytest.raises(TypeError):
+        cache.put_stream("evaluation", "b" * 64, failing())
+    assert cache.get("evaluation", "b" * 64) is None
+    assert [os.path.basename(p) for p in _entries(tmp_path / "cache")] == ["a" * 64]

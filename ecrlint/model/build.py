@@ -57,12 +57,19 @@ def build_model(
     result = _adapt(discovery, ctx, jobs)
     if ctx.units is None:
         return ModelInputs(result, None, None)
+    settings = ctx.units.settings
+    ctx.units = None  # its file digests (megabytes on a large tree) need not stay for the whole run
 
     def again() -> AdapterResult:
-        ctx.units.lazy_objects = False
-        return _adapt(discovery, ctx, jobs)
+        ctx.units = _unit_cache(ctx, cwd)
+        if ctx.units is not None:
+            ctx.units.lazy_objects = False
+        try:
+            return _adapt(discovery, ctx, jobs)
+        finally:
+            ctx.units = None
 
-    return ModelInputs(result, ctx.units.settings, again)
+    return ModelInputs(result, settings, again)
 
 
 def _adapt(discovery: Discovery, ctx: AdapterContext, jobs: int) -> AdapterResult:

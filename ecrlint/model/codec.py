@@ -18,6 +18,7 @@ import json
 import sys
 import types
 import typing
+from collections.abc import Iterator
 from typing import Any
 
 from ..source import Span
@@ -125,6 +126,24 @@ def dumps(obj: Any, extra: tuple[type, ...] = ()) -> bytes:
     body = encoder.encode(obj)
     document = {"paths": list(encoder.paths), "spans": encoder.span_rows, "body": body}
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def dumps_chunks(obj: Any, extra: tuple[type, ...] = (), size: int = 1 << 16) -> Iterator[bytes]:
+    """What `dumps` gives, in pieces of about `size` bytes, so that a large document is never one
+    block in memory (`Cache.put_stream`)."""
+    encoder = _Encoder(extra)
+    body = encoder.encode(obj)
+    document = {"paths": list(encoder.paths), "spans": encoder.span_rows, "body": body}
+    pending: list[str] = []
+    length = 0
+    for text in json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).iterencode(document):
+        pending.append(text)
+        length += len(text)
+        if length >= size:
+            yield "".join(pending).encode("utf-8", "surrogatepass")
+            pending, length = [], 0
+    if pending:
+        yield "".join(pending).encode("utf-8", "surrogatepass")
 
 
 # -- decoding --------------------------------------------------------------------------------
@@ -436,6 +455,7 @@ __all__ = [
     "DecodeError",
     "check_for",
     "dumps",
+    "dumps_chunks",
     "field_checks",
     "fits",
     "loads",
