@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .source import MAX_FILE_BYTES, SourceFile, read_text_limited, too_large
+from .source import MAX_FILE_BYTES, SourceFile, read_bytes_limited, too_large
 
 TERRAFORM_KINDS = ("terraform", "terraform-json", "tfvars")
 MAX_FILES = int(os.environ.get("ECRLINT_MAX_FILES", "100000"))  # a run stops collecting files here
@@ -97,6 +97,10 @@ class Discovery:
     truncated: str | None = None  # the folder where collection stopped at MAX_FILES
     # (path, reason) of files left out on purpose and only counted in the summary (see QUIET_REASONS)
     quiet: list[tuple[str, str]] = field(default_factory=list)
+    # The bytes of each Terraform file (by absolute path), read once here for its file() targets and
+    # handed on: suppression comments, the module-call scan and the unit cache's digests use them
+    # instead of reading every file again. The model stage empties it.
+    terraform_bytes: dict[str, bytes] = field(default_factory=dict)
 
 
 # Why a file is left out without a finding; each is counted in the summary.
@@ -307,24 +311,25 @@ _PATH_PREFIX = re.compile(r"^\$\{path\.(?:module|root|cwd)\}/")
 
 
 def _mark_template_inputs(found: Discovery) -> None:
-    """Mark JSON and YAML files that Terraform files read through file()/templatefile().
+    """Mark JSON and YAML files that Terraform files read through file()/templatefile(), and keep
+    each Terraform file's bytes (`Discovery.terraform_bytes`).
 
     A cheap text scan, not an evaluation: a literal path, alone or after `${path.module}/`, taken
     relative to the reading file's folder. Such a file is a template (it may hold `${count}`): it is
     evaluated where it is rendered, and is not an input on its own when it does not parse.
     """
     structured = {f.abspath: i for i, f in enumerate(found.files) if f.kind in ("json", "yaml")}
-    if not structured:
-        return
     for source in list(found.files):
         if source.kind != "terraform":
             continue
         try:
-            text = read_text_limited(source.abspath, errors="replace")
+            data = read_bytes_limited(source.abspath)
         except OSError:
             continue  # the Terraform adapter reports it
-        if "file(" not in text:
+        found.terraform_bytes[source.abspath] = data
+        if not structured or b"file(" not in data:
             continue
+        text = data.decode("utf-8", "replace")
         folder = os.path.dirname(source.abspath)
         for match in _TEMPLATE_READ.finditer(text):
             target = os.path.normpath(os.path.join(folder, _PATH_PREFIX.sub("", match.group(1))))

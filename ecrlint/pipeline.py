@@ -103,6 +103,16 @@ def _read(source) -> str:
     return source.read_text()  # within the size limit, regular files only
 
 
+def _reader(kept: dict[str, bytes]):
+    """`_read`, taking the bytes discovery kept when it has them."""
+
+    def read(source) -> str:
+        data = kept.get(source.abspath)
+        return data.decode("utf-8") if data is not None else _read(source)
+
+    return read
+
+
 def _skipped_counts(quiet: list[tuple[str, str]]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for _path, reason in quiet:
@@ -194,6 +204,8 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
         read_baseline,
     )
 
+    # Suppression comments are read now, while discovery still holds the Terraform files' bytes.
+    directives = collect_directives(discovery.files, _reader(discovery.terraform_bytes))
     jobs = effective_jobs(discovery, settings.jobs)
     inputs = build_model(
         discovery,
@@ -222,7 +234,6 @@ def _analyse(settings: Settings, catalog: list[Rule], rules: list[Rule], discove
     if overrides:
         findings = [replace(f, severity=overrides.get(f.rule_id, f.severity)) for f in findings]
 
-    directives = collect_directives(discovery.files, _read)
     directives += evaluation.directives + file_metadata_directives(adapted.file_facts)
     if settings.per_path_ignores and settings.config_path:
         directives += config_directives(settings.per_path_ignores, display_path(settings.config_path, cwd))

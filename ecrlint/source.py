@@ -84,7 +84,11 @@ def content_digest(abspath: str) -> str | None:
 def read_limited(abspath: str) -> str:
     """The UTF-8 text of a file; raises UnreadableInput (too large, not a regular file, binary,
     not UTF-8) or OSError."""
-    data = read_bytes_limited(abspath)
+    return text_of(read_bytes_limited(abspath))
+
+
+def text_of(data: bytes) -> str:
+    """What `read_limited` gives for a file of these bytes; raises UnreadableInput (binary, not UTF-8)."""
     nul = data.find(b"\x00")
     if nul >= 0:
         raise UnreadableInput("binary file (it contains NUL bytes), not text", *_position(data, nul))

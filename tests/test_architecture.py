@@ -31,6 +31,7 @@ CONSTANT_CACHES = {
     "ecrlint.lifecycle.tags:@lru_cache(maxsize=4096) _around_first_star": "a pure function of a tag pattern",
     "ecrlint.model.adapters.rawjson:@cache _schema": "an input schema shipped with ecrlint",
     "ecrlint.model.adapters.rawjson:@cache _validators": "the validators of those schemas",
+    "ecrlint.model.codec:@functools.cache _classes": "the model classes a piece may hold, by name",
     "ecrlint.model.codec:@functools.cache field_checks": "the type checks of a model class's fields",
     "ecrlint.query:@lru_cache(maxsize=1) _parser": "the query grammar's parser",
     "ecrlint.query.fields:@cache readable_fields": "the fields a query may read on a model class",

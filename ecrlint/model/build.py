@@ -52,9 +52,13 @@ def build_model(
         scenarios=scenarios or {},
         project_root=project_root,
     )
+    ctx.terraform_bytes, discovery.terraform_bytes = discovery.terraform_bytes, {}
     if cwd is not None:
         ctx.units = _unit_cache(ctx, cwd)
+        if ctx.units is not None:
+            ctx.units.seed(ctx.terraform_bytes)
     result = _adapt(discovery, ctx, jobs)
+    ctx.terraform_bytes = {}
     if ctx.units is None:
         return ModelInputs(result, None, None)
     settings = ctx.units.settings

@@ -36,6 +36,7 @@ _STR = {str}
 _TAIL_DEFAULTS = (Provenance.EXPLICIT.value, [], None, None)  # a Value's provenance, trace, ref, text offset
 
 
+@functools.cache  # the model's classes: the same for every piece
 def _classes() -> dict[str, type]:
     """The dataclasses a piece may hold, by name (none of them has a name another one has)."""
     from ..terraform.module_models import NotAnalysed
@@ -52,7 +53,7 @@ def _classes() -> dict[str, type]:
 # -- encoding --------------------------------------------------------------------------------
 class _Encoder:
     def __init__(self, extra: tuple[type, ...] = ()) -> None:
-        self.classes = {**_classes(), **{cls.__name__: cls for cls in extra}}
+        self.classes = {**_classes(), **{cls.__name__: cls for cls in extra}} if extra else _classes()
         self.paths: dict[str, int] = {}
         self.spans: dict[Span, int] = {}
         self.seen: dict[int, int] = {}  # id(object) -> its slot
@@ -149,7 +150,7 @@ def dumps_chunks(obj: Any, extra: tuple[type, ...] = (), size: int = 1 << 16) ->
 # -- decoding --------------------------------------------------------------------------------
 class _Decoder:
     def __init__(self, paths: Any, spans: Any, extra: tuple[type, ...] = ()) -> None:
-        self.classes = {**_classes(), **{cls.__name__: cls for cls in extra}}
+        self.classes = {**_classes(), **{cls.__name__: cls for cls in extra}} if extra else _classes()
         self.table: list[Any] = []
         if not isinstance(paths, list) or not all(type(p) is str for p in paths):
             raise DecodeError("bad path table")

@@ -129,6 +129,12 @@ class UnitCache:
 
         return content_key(NAMESPACE, self.settings, kind, identity)
 
+    def seed(self, contents: dict[str, bytes]) -> None:
+        """Take the digests of files already read (discovery's): earlier than the adapters read them,
+        so an entry made from a later content never matches."""
+        for path, data in contents.items():
+            self._digests.setdefault(("file", os.path.abspath(path)), hashlib.sha256(data).hexdigest())
+
     def reads(self) -> Reads:
         """A recorder for one unit, which takes digests as it records."""
         return Reads(self._digest)

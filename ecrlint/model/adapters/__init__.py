@@ -36,6 +36,9 @@ class AdapterContext:
     scenarios: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     project_root: str | None = None  # where callers of a scanned module are looked for
     units: Any = None  # the run's `units.UnitCache`, when pieces of the model are cached
+    # Terraform files' bytes as discovery read them (absolute path -> bytes), for the module-call
+    # scan; emptied once it is done.
+    terraform_bytes: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ...discover import is_inside
 from ...parse import ParseError
 from ...parse.hcl_ast import GetAttr, Variable
-from ...source import SourceFile, Span, UnreadableInput, read_limited, read_text_limited
+from ...source import SourceFile, Span, UnreadableInput, read_limited, read_text_limited, text_of
 from ...terraform.callers import callers_index, local_sources, top_callers
 from ...terraform.evaluate import Env, ModuleInstance, ResourceInstance, Scope
 from ...terraform.loader import ModuleSource, load_module, parse_terraform_file, registry_module_dirs
@@ -525,7 +525,8 @@ class _Project:
 
     def read(self, source: SourceFile) -> str:
         self.reads.file(source.abspath)
-        return read_limited(source.abspath)
+        kept = self.ctx.terraform_bytes.get(source.abspath)
+        return text_of(kept) if kept is not None else read_limited(source.abspath)
 
     def read_file(self, path: str) -> tuple[str, str] | None:
         if not self.inside_roots(path):
@@ -638,6 +639,7 @@ class _Project:
             directory: set().union(*(_local_module_sources(directory, f, self.read) for f in files)) - {directory}
             for directory, files in self.by_dir.items()
         }
+        self.ctx.terraform_bytes = {}  # the files are read again as they are parsed, and only then
         children = set().union(*calls.values()) if calls else set()
         callers = self.callers_outside(calls)
         for directory in sorted(self.by_dir):
