@@ -58,7 +58,11 @@ def _rule_code(rule: Rule) -> str | None:
     if rule.check is None:
         return ""  # a query, or a pipeline stage's rule: the rule itself says it all
     builtin = builtin_rules_dir()
-    if os.path.commonpath([os.path.abspath(rule.folder), builtin]) != builtin:
+    try:
+        shipped = os.path.commonpath([os.path.abspath(rule.folder), builtin]) == builtin
+    except ValueError:  # another drive
+        shipped = False
+    if not shipped:
         return None
     from .model.units import file_digest
 
