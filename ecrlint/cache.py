@@ -219,18 +219,8 @@ class Cache:
         """Keep `data` in memory for the run (`remember`) and on disk (`persist`)."""
         if remember:
             self.memory[(namespace, key)] = data
-        if self.directory is None or not persist or self._key_material() is None:
-            return
-        path = self._path(namespace, key)
-        header = self._header(namespace, key) + b"\n"
-        signature = hmac.new(self._key_material() or b"", header, "sha256")
-        signature.update(data)
-        try:
-            _make_private(os.path.dirname(path))
-            # In parts, not joined: an entry may be megabytes, and a copy would add to the run's peak memory.
-            _write_atomically(path, signature.hexdigest().encode("ascii"), b"\n", header, data)
-        except OSError:
-            pass
+        if persist:
+            self.put_stream(namespace, key, (data,))
 
     def put_stream(self, namespace: str, key: str, chunks: Iterable[bytes]) -> None:
         """Keep the concatenation of `chunks` on disk (not in memory), written as they come: a large

@@ -123,21 +123,22 @@ class _Encoder:
 def dumps(obj: Any, extra: tuple[type, ...] = ()) -> bytes:
     """`obj` (plain data holding model objects, Values, Spans, ...) as JSON bytes. `extra`: other
     dataclasses it may hold (their names must differ from the model's)."""
+    return json.dumps(_document(obj, extra), separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def _document(obj: Any, extra: tuple[type, ...]) -> dict:
+    """`obj` encoded, with the path and span tables its nodes refer to."""
     encoder = _Encoder(extra)
     body = encoder.encode(obj)
-    document = {"paths": list(encoder.paths), "spans": encoder.span_rows, "body": body}
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return {"paths": list(encoder.paths), "spans": encoder.span_rows, "body": body}
 
 
 def dumps_chunks(obj: Any, extra: tuple[type, ...] = (), size: int = 1 << 16) -> Iterator[bytes]:
     """What `dumps` gives, in pieces of about `size` bytes, so that a large document is never one
     block in memory (`Cache.put_stream`)."""
-    encoder = _Encoder(extra)
-    body = encoder.encode(obj)
-    document = {"paths": list(encoder.paths), "spans": encoder.span_rows, "body": body}
     pending: list[str] = []
     length = 0
-    for text in json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).iterencode(document):
+    for text in json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).iterencode(_document(obj, extra)):
         pending.append(text)
         length += len(text)
         if length >= size:
